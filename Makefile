@@ -1,0 +1,57 @@
+# fieldapp: `make demo` to try it, `make test` to check it. See README.md.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app fieldapp
+HOST ?= 127.0.0.1
+PORT ?= 5000
+CHROMIUM ?= /usr/bin/chromium
+
+.PHONY: demo test venv test-venv chromium bench serve clean help
+
+help:
+	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT)"
+	@echo "make test   - install with test extras and run the whole suite (PostgreSQL too if FIELDAPP_TEST_DATABASE_URL is set)"
+	@echo "make bench  - run every benchmark in benchmarks/ (prints JSON)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Re-install when the dependency list changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.installed
+
+venv: $(VENV)/.installed
+test-venv: $(VENV)/.installed-test
+
+demo: venv
+	$(FLASK) db upgrade
+	$(FLASK) demo load
+	@echo "Serving fieldapp on http://$(HOST):$(PORT) (Ctrl-C to stop)"
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The browser tests drive Debian's chromium; CI installs it, a developer is told how.
+chromium:
+	@if [ ! -x "$(CHROMIUM)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "chromium is missing: sudo apt-get install chromium (browser tests will be skipped)"; \
+	  fi; \
+	fi
+
+test: test-venv chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: test-venv
+	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance/fieldapp.sqlite3* .pytest_cache
