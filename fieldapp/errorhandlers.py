@@ -1,0 +1,66 @@
+"""Error pages for people and JSON errors for API clients; a 500 rolls the session back."""
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from fieldapp.errors import DomainError
+from fieldapp.extensions import db
+
+
+def wants_json() -> bool:
+    """API paths and clients that ask for JSON get JSON errors."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def json_error(status: int, code: str, message: str, fields: dict | None = None):
+    """The one shape of every API error: {"error": {"code", "message", "fields"}}."""
+    body = {"error": {"code": code, "message": message, "fields": fields or {}}}
+    return jsonify(body), status
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on app."""
+
+    @app.errorhandler(DomainError)
+    def domain_error(error: DomainError):
+        db.session.rollback()
+        if wants_json():
+            return json_error(error.status_code, error.code, error.message, error.fields)
+        return render_template("errors/error.html", status=error.status_code,
+                               message=error.message), error.status_code
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        message = "Your form expired or was not sent from this site. Go back, reload, and try again."
+        if wants_json():
+            return json_error(400, "csrf", error.description)
+        return render_template("errors/error.html", status=400, message=message), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        status = error.code or 500
+        messages = {
+            404: "There is nothing here.",
+            403: "You do not have access to this page.",
+            413: "That file is larger than this server accepts "
+                 f"({app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB). "
+                 "Split it into smaller files and upload each.",
+            429: "Too many attempts. Wait a minute and try again.",
+        }
+        message = messages.get(status, error.description or error.name)
+        if wants_json():
+            return json_error(status, error.name.lower().replace(" ", "_"), message)
+        return render_template("errors/error.html", status=status, message=message), status
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        if wants_json():
+            return json_error(500, "server_error", "Something went wrong on the server.")
+        return render_template("errors/error.html", status=500,
+                               message="Something went wrong on our side."), 500
