@@ -1,0 +1,1 @@
+"""Accounts: login, logout, invites, members and API tokens."""

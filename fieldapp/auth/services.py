@@ -1,0 +1,224 @@
+"""Accounts: users, memberships, passwords, login sessions, invites and API tokens.
+
+Plain functions over a SQLAlchemy session; they flush but never commit (callers own the commit).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from fieldapp.auth.models import ROLES, ApiToken, Invite, LoginSession, Membership, User
+from fieldapp.errors import DomainError, NotFound
+from fieldapp.models_base import utcnow
+from fieldapp.races.models import Organization
+
+SESSION_TTL = dt.timedelta(days=14)
+MIN_PASSWORD_LENGTH = 10
+# Verified when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def hash_token(raw: str) -> str:
+    """SHA-256 of a random token: what the database keeps instead of the token."""
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    """E-mails compare case-insensitively and without surrounding blanks."""
+    return email.strip().lower()
+
+
+def check_password_rules(password: str) -> None:
+    """Refuse passwords too short to resist guessing."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            "Password too short.",
+            {"password": f"Use at least {MIN_PASSWORD_LENGTH} characters."},
+        )
+
+
+def get_organization(db: Session, slug: str) -> Organization:
+    """The organization with this slug, or NotFound naming the valid ones."""
+    org = db.scalar(sa.select(Organization).where(Organization.slug == slug))
+    if org is None:
+        slugs = db.scalars(sa.select(Organization.slug).order_by(Organization.slug)).all()
+        raise NotFound(
+            f"No organization {slug!r}. Valid: {', '.join(slugs) or '(none yet)'}.",
+            {"org": "unknown organization"},
+        )
+    return org
+
+
+def check_role(role: str) -> str:
+    """Return role if it is one of ROLES, else raise naming the valid ones."""
+    if role not in ROLES:
+        raise DomainError(f"Unknown role {role!r}. Valid: {', '.join(ROLES)}.", {"role": "unknown"})
+    return role
+
+
+def create_user(db: Session, email: str, password: str, name: str = "") -> User:
+    """Create a user with a hashed password; a taken e-mail is a field error."""
+    email = normalize_email(email)
+    if "@" not in email or len(email) > 254:
+        raise DomainError("Invalid e-mail address.", {"email": "Enter a valid e-mail address."})
+    if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
+        raise DomainError("E-mail already registered.", {"email": "This e-mail already has an account."})
+    check_password_rules(password)
+    user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
+    db.add(user)
+    db.flush()
+    return user
+
+
+def set_membership(db: Session, user: User, org: Organization, role: str) -> Membership:
+    """Give user a role in org, replacing any role they had there."""
+    check_role(role)
+    membership = db.scalar(
+        sa.select(Membership).where(
+            Membership.user_id == user.id, Membership.organization_id == org.id
+        )
+    )
+    if membership is None:
+        membership = Membership(user=user, organization=org, role=role)
+        db.add(membership)
+    else:
+        membership.role = role
+    db.flush()
+    return membership
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The active user with these credentials, or None (with no hint which part was wrong)."""
+    user = db.scalar(sa.select(User).where(User.email == normalize_email(email)))
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password) or not user.active:
+        return None
+    return user
+
+
+def start_session(db: Session, user: User, now: dt.datetime | None = None) -> str:
+    """Open a new login session for user; the returned token goes into the cookie."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    db.add(LoginSession(token_hash=hash_token(token), user_id=user.id, created_at=now,
+                        expires_at=now + SESSION_TTL))
+    db.flush()
+    user.session_token = token
+    return token
+
+
+def load_session(db: Session, token: str, now: dt.datetime | None = None) -> User | None:
+    """The user of a live login session, or None if it ended, expired or never existed."""
+    now = now or utcnow()
+    login = db.scalar(sa.select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+    if login is None or login.revoked_at is not None or login.expires_at <= now:
+        return None
+    user = login.user
+    if not user.active:
+        return None
+    user.session_token = token
+    return user
+
+
+def end_session(db: Session, token: str) -> None:
+    """Revoke a login session so its cookie no longer logs anyone in."""
+    db.execute(
+        sa.update(LoginSession)
+        .where(LoginSession.token_hash == hash_token(token), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def create_invite(db: Session, org: Organization, role: str, created_by: User | None,
+                  ttl: dt.timedelta, note: str = "") -> tuple[Invite, str]:
+    """Create a one-time invite; returns it and the raw token for the link (shown once)."""
+    check_role(role)
+    token = secrets.token_urlsafe(24)
+    invite = Invite(organization=org, role=role, token_hash=hash_token(token), note=note[:200],
+                    created_by=created_by, expires_at=utcnow() + ttl)
+    db.add(invite)
+    db.flush()
+    return invite, token
+
+
+def find_invite(db: Session, token: str) -> Invite | None:
+    """The invite behind a link's token, whatever its state."""
+    return db.scalar(sa.select(Invite).where(Invite.token_hash == hash_token(token)))
+
+
+class InviteError(DomainError):
+    """An invite link that cannot be used: `state` is 'unknown', 'used', 'revoked' or 'expired'."""
+
+    def __init__(self, state: str) -> None:
+        messages = {
+            "unknown": "This invite link is not valid. Ask your organizer for a new one.",
+            "used": "This invite link has already been used. Log in, or ask for a new link.",
+            "revoked": "This invite link was withdrawn. Ask your organizer for a new one.",
+            "expired": "This invite link has expired. Ask your organizer for a new one.",
+        }
+        super().__init__(messages[state])
+        self.state = state
+
+
+def accept_invite(db: Session, token: str, email: str, password: str, name: str = "",
+                  now: dt.datetime | None = None) -> User:
+    """Create the account for an open invite and give it the invite's role; one use only."""
+    now = now or utcnow()
+    invite = find_invite(db, token)
+    if invite is None:
+        raise InviteError("unknown")
+    state = invite.state(now)
+    if state != "open":
+        raise InviteError(state)
+    user = create_user(db, email, password, name)
+    set_membership(db, user, invite.organization, invite.role)
+    # Conditional update: two phones racing on one link cannot both join.
+    claimed = db.execute(
+        sa.update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
+        .values(used_at=now, used_by_id=user.id)
+    ).rowcount
+    if claimed != 1:
+        raise InviteError("used")
+    return user
+
+
+def revoke_invite(db: Session, invite: Invite) -> None:
+    """Withdraw an unused invite."""
+    if invite.used_at is None and invite.revoked_at is None:
+        invite.revoked_at = utcnow()
+
+
+def create_api_token(db: Session, user: User, name: str = "") -> str:
+    """Create an API token for user; the raw token is returned once and stored hashed."""
+    raw = "fa_" + secrets.token_urlsafe(32)
+    db.add(ApiToken(user_id=user.id, name=name[:100], prefix=raw[:10], token_hash=hash_token(raw)))
+    db.flush()
+    return raw
+
+
+def user_for_api_token(db: Session, raw: str) -> User | None:
+    """The active user behind a live API token, or None."""
+    token = db.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
+    if token is None or token.revoked_at is not None or not token.user.active:
+        return None
+    now = utcnow()
+    # Recording every use would make each API call a write; a minute's precision is enough.
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        token.last_used_at = now
+    return token.user
+
+
+def revoke_api_token(db: Session, user: User, token_id: int) -> None:
+    """Revoke one of user's own API tokens."""
+    token = db.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound("No such token.")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()

@@ -1,0 +1,81 @@
+"""Every organizer page, tried by anonymous, volunteer, other chapter's organizer, organizer."""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+
+# (method, path, form data, status for the chapter's organizer)
+ORGANIZER_PAGES = [
+    ("GET", "/races/", {}, 200),
+    ("GET", "/races/{race}", {}, 200),
+    ("GET", "/orgs/ny-wfp/members", {}, 200),
+    ("POST", "/orgs/ny-wfp/members", {"role": "volunteer"}, 200),
+    ("GET", "/races/{race}/turfs", {}, 200),
+    ("POST", "/races/{race}/turfs/cut", {"doors": "5"}, 302),  # refused size: back to the list
+    ("GET", "/turfs/{turf}", {}, 200),
+    ("POST", "/turfs/{turf}/assign", {"volunteer": "{volunteer}"}, 302),
+    ("POST", "/assignments/{assignment}/return", {}, 302),
+    ("POST", "/turfs/{turf}/retire", {}, 302),
+    ("GET", "/api/v1/races/{race}/progress", {}, 200),
+    ("GET", "/api/v1/races/{race}/turfs", {}, 200),
+    ("GET", "/api/v1/races/{race}/turfs.geojson", {}, 200),
+]
+WHO = ["anonymous", "volunteer", "other_organizer", "organizer"]
+
+
+@pytest.fixture
+def world(db):
+    """Two chapters, each with a race; people in each role; a turf held by the volunteer."""
+    ny, pa = factories.org(db, "ny-wfp"), factories.org(db, "pa-wfp")
+    race = factories.race(db, ny, "NY race")
+    factories.race(db, pa, "PA race")
+    factories.user(db, "organizer@example.org", ny, "organizer")
+    volunteer = factories.user(db, "volunteer@example.org", ny, "volunteer")
+    factories.user(db, "other_organizer@example.org", pa, "organizer")
+    turf = factories.turf(db, race, factories.households(db, race, 5))
+    assignment = factories.assign(db, turf, volunteer)
+    db.commit()
+    return {"race": race.id, "turf": turf.id, "volunteer": volunteer.id,
+            "assignment": assignment.id}
+
+
+@pytest.mark.parametrize("method,path,data,organizer_status", ORGANIZER_PAGES)
+@pytest.mark.parametrize("who", WHO)
+def test_organizer_pages(client, auth, world, method, path, data, organizer_status, who):
+    if who != "anonymous":
+        auth.login(f"{who}@example.org")
+    expected = {"anonymous": 302, "volunteer": 403, "other_organizer": 403,
+                "organizer": organizer_status}[who]
+    if path == "/races/" and who == "other_organizer":
+        expected = 200  # their own chapter's list; test_other_chapter_races_are_not_listed
+    if path.startswith("/api/") and who == "anonymous":
+        expected = 401
+    form = {key: value.format(**world) for key, value in data.items()}
+    response = client.open(path.format(**world), method=method, data=form)
+    assert response.status_code == expected
+    if expected == 302 and who == "anonymous":
+        assert "/login" in response.headers["Location"]
+
+
+def test_other_chapter_races_are_not_listed(client, auth, world):
+    auth.login("other_organizer@example.org")
+    html = client.get("/races/").get_data(as_text=True)
+    assert "PA race" in html and "NY race" not in html
+
+
+def test_unknown_race_is_404(client, auth, world):
+    auth.login("organizer@example.org")
+    assert client.get("/races/9999").status_code == 404
+
+
+@pytest.mark.parametrize("who,expected", [("anonymous", 302), ("volunteer", 200),
+                                          ("other_organizer", 403), ("organizer", 200)])
+def test_walk_sheet_for_holder_and_organizers(client, auth, world, who, expected):
+    if who != "anonymous":
+        auth.login(f"{who}@example.org")
+    response = client.get(f"/turfs/{world['turf']}/sheet")
+    assert response.status_code == expected
+    if expected == 200:
+        html = response.get_data(as_text=True)
+        assert "100 Test St" in html and "Not home" in html and "Support?" in html
