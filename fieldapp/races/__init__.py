@@ -1,0 +1,1 @@
+"""Organizations, races, districts and scripts."""

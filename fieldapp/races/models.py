@@ -1,0 +1,98 @@
+"""Organizations (state chapters), their races, districts and scripts."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+
+from fieldapp.extensions import db
+from fieldapp.models_base import UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from fieldapp.auth.models import Membership
+
+
+class Organization(db.Model):
+    """A state chapter: owns races, voters and members; nothing crosses between them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    # The committee's own VAN result ids per fieldapp outcome, for the canvass export.
+    van_result_ids: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan"
+    )
+    races: WriteOnlyMapped[Race] = relationship(back_populates="organization")
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.slug}>"
+
+
+class Race(db.Model):
+    """A contest the chapter works on, with its district boundary and door goal."""
+
+    __table_args__ = (sa.UniqueConstraint("organization_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    office: Mapped[str] = mapped_column(sa.String(200), default="")
+    candidate: Mapped[str] = mapped_column(sa.String(200), default="")
+    election_date: Mapped[dt.date | None] = mapped_column(sa.Date)
+    ocd_division_id: Mapped[str | None] = mapped_column(sa.String(300))
+    # GeoJSON Polygon or MultiPolygon geometry in EPSG:4326 (lon, lat order).
+    district: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    district_is_synthetic: Mapped[bool] = mapped_column(default=False)
+    centre_lat: Mapped[float | None]
+    centre_lon: Mapped[float | None]
+    door_goal: Mapped[int] = mapped_column(default=0)
+    status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="races")
+    questions: Mapped[list[SurveyQuestion]] = relationship(
+        back_populates="race", order_by="SurveyQuestion.position", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:
+        """True while the race is worked (not archived)."""
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Race {self.id} {self.name!r}>"
+
+
+class SurveyQuestion(db.Model):
+    """One question of a race's script: multiple choice (incl. 1-5 scales) or free text."""
+
+    __table_args__ = (sa.UniqueConstraint("race_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    race_id: Mapped[int] = mapped_column(sa.ForeignKey("race.id"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(64))
+    position: Mapped[int] = mapped_column(default=0)
+    text: Mapped[str] = mapped_column(sa.String(500))
+    kind: Mapped[str] = mapped_column(sa.String(20), default="choice")
+
+    race: Mapped[Race] = relationship(back_populates="questions")
+    choices: Mapped[list[SurveyChoice]] = relationship(
+        back_populates="question", order_by="SurveyChoice.position", cascade="all, delete-orphan"
+    )
+
+
+class SurveyChoice(db.Model):
+    """An answer a canvasser can tap for a question."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    question_id: Mapped[int] = mapped_column(sa.ForeignKey("survey_question.id"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    value: Mapped[str] = mapped_column(sa.String(64))
+    label: Mapped[str] = mapped_column(sa.String(200))
+
+    question: Mapped[SurveyQuestion] = relationship(back_populates="choices")

@@ -1,0 +1,29 @@
+"""Race list and race detail, for organizers."""
+from __future__ import annotations
+
+from flask import render_template
+from flask_login import current_user, login_required
+
+from fieldapp.auth import access
+from fieldapp.extensions import db
+from fieldapp.races import services
+from fieldapp.races.blueprint import bp
+
+
+@bp.route("/")
+@login_required
+def index():
+    """The races of the chapters the user organizes, with their headline figures."""
+    access.require_some_manager(current_user)
+    races = access.races_for_manager(db.session, current_user)
+    figures = services.race_figures(db.session, [race.id for race in races])
+    return render_template("races/index.html", races=races, figures=figures)
+
+
+@bp.route("/<int:race_id>")
+@login_required
+def detail(race_id: int):
+    """One race: its figures, its district, its script."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    figures = services.race_figures(db.session, [race.id])[race.id]
+    return render_template("races/detail.html", race=race, figures=figures)

@@ -1,0 +1,1 @@
+"""Households and voters; imports/ brings in voter files and geocodes them."""
