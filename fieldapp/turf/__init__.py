@@ -1,0 +1,1 @@
+"""Turf: cutting (manual and automatic), walk order, assignments, walk sheets."""

@@ -1,0 +1,251 @@
+"""Turf operations: cut a race automatically, route a turf, archive, assign, hand out by code.
+
+Plain functions over a session; they flush, the caller commits. The geometry and routing
+themselves are pure functions in turf.cutting, turf.boundaries and turf.walk_order.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import statistics
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import sqlalchemy as sa
+from shapely.geometry import shape
+from sqlalchemy.orm import Session
+
+from fieldapp.auth.models import User
+from fieldapp.canvass.models import DoorKnock
+from fieldapp.errors import DomainError
+from fieldapp.models_base import utcnow
+from fieldapp.races.models import Race
+from fieldapp.turf.models import Assignment, Turf
+from fieldapp.voters.models import Household
+
+MIN_DOORS, MAX_DOORS = 10, 400
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in the street
+
+
+@dataclass
+class CutSummary:
+    """What `cut_race` did, for the CLI, the page and the API."""
+
+    turfs: int = 0
+    doors: int = 0
+    sizes: list[int] = field(default_factory=list)
+    not_geocoded: int = 0
+    already_in_turf: int = 0
+    archived: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        """Figures for the API and the CLI."""
+        sizes = self.sizes or [0]
+        return {"turfs": self.turfs, "doors": self.doors, "min_doors": min(sizes),
+                "median_doors": statistics.median(sizes), "max_doors": max(sizes),
+                "not_geocoded": self.not_geocoded, "already_in_turf": self.already_in_turf,
+                "archived_turfs": self.archived, "warnings": self.warnings}
+
+
+def check_target(target: int) -> int:
+    """Doors per turf must be 10 to 400."""
+    if not isinstance(target, int) or not MIN_DOORS <= target <= MAX_DOORS:
+        raise DomainError(f"Doors per turf must be between {MIN_DOORS} and {MAX_DOORS}.",
+                          {"doors": f"a whole number from {MIN_DOORS} to {MAX_DOORS}"})
+    return target
+
+
+def new_code(db: Session) -> str:
+    """A short unused handout code, e.g. 'K7QM-3XTP'."""
+    while True:
+        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+        code = f"{raw[:4]}-{raw[4:]}"
+        if db.scalar(sa.select(Turf.id).where(Turf.code == code)) is None:
+            return code
+
+
+def turf_has_knocks(db: Session, turf: Turf) -> bool:
+    """True when any knock was logged in this turf (then it is archived, never deleted)."""
+    return db.scalar(sa.select(DoorKnock.id).where(DoorKnock.turf_id == turf.id).limit(1)) is not None
+
+
+def retire_turf(db: Session, turf: Turf) -> str:
+    """Free the turf's doors; delete it if nothing hangs on it, else archive it. Returns which."""
+    db.execute(sa.update(Household).where(Household.turf_id == turf.id)
+               .values(turf_id=None, walk_seq=None))
+    if turf_has_knocks(db, turf):
+        turf.status, turf.archived_at, turf.code = "archived", utcnow(), None
+        for assignment in turf.assignments:
+            if assignment.status == "active":
+                assignment.status, assignment.ended_at = "returned", utcnow()
+        db.flush()
+        return "archived"
+    db.delete(turf)
+    db.flush()
+    return "deleted"
+
+
+def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = None,
+             replace: bool = False, progress: Callable[[int, int], None] | None = None) -> CutSummary:
+    """Partition the race's geocoded doors that have no turf into turfs of about `target` doors."""
+    from fieldapp.turf.boundaries import turf_boundaries
+    from fieldapp.turf.cutting import cut_turfs
+
+    check_target(target)
+    summary = CutSummary()
+    if replace:
+        for turf in db.scalars(sa.select(Turf).where(Turf.race_id == race.id,
+                                                     Turf.status == "active")).all():
+            retire_turf(db, turf)
+            summary.archived += 1
+    counts = db.execute(
+        sa.select(sa.func.count(Household.lat), sa.func.count(),
+                  sa.func.count(Household.turf_id)).where(Household.race_id == race.id)).one()
+    summary.not_geocoded = counts[1] - counts[0]
+    summary.already_in_turf = counts[2]
+    rows = db.execute(
+        sa.select(Household.id, Household.lat, Household.lon, Household.building_key,
+                  Household.street_key)
+        .where(Household.race_id == race.id, Household.lat.is_not(None),
+               Household.turf_id.is_(None))
+        .order_by(Household.id)).all()
+    if not rows:
+        raise DomainError("This race has no geocoded households without a turf: import or geocode "
+                          "voters first, or cut again with replace.", {"race": "nothing to cut"})
+    ids = np.array([r.id for r in rows])
+    coords = np.array([(r.lat, r.lon) for r in rows], dtype=float)
+    groups = np.unique([r.building_key or str(r.id) for r in rows], return_inverse=True)[1]
+    result = cut_turfs(coords, target, group_ids=groups)
+    summary.warnings.extend(result.warnings)
+    labels = np.asarray(result.labels)
+    clip = shape(race.district) if race.district else None
+    boundaries = turf_boundaries(coords, labels, clip=clip)
+    streets = [r.street_key for r in rows]
+    prefix = _name_prefix(db, race)
+    turf_count = int(labels.max()) + 1
+    updates = []
+    for index in range(turf_count):
+        members = np.flatnonzero(labels == index)
+        turf = Turf(race_id=race.id, name=f"{prefix} {index + 1:03d}", cut_method="auto",
+                    boundary=_geojson(boundaries[index]), door_count=len(members),
+                    created_by_id=actor.id if actor else None, code=new_code(db))
+        db.add(turf)
+        db.flush()
+        order, route, length = _route(coords[members], [streets[i] for i in members])
+        turf.route, turf.route_length_m = route, length
+        updates.extend({"id": int(ids[members[k]]), "turf_id": turf.id, "walk_seq": seq}
+                       for seq, k in enumerate(order))
+        summary.sizes.append(len(members))
+        if progress:
+            progress(index + 1, turf_count)
+    db.execute(sa.update(Household), updates)
+    summary.turfs, summary.doors = turf_count, len(rows)
+    db.flush()
+    return summary
+
+
+def _name_prefix(db: Session, race: Race) -> str:
+    """Readable turf names: the race's first word(s) and a cut number, e.g. 'Mayor-2'."""
+    cuts = db.scalar(sa.select(sa.func.count(sa.distinct(Turf.created_at)))
+                     .where(Turf.race_id == race.id)) or 0
+    words = "".join(ch for ch in race.name.split("(")[0] if ch.isalnum() or ch == " ").split()
+    short = "".join(w[0].upper() for w in words[:4]) or "T"
+    return f"{short}{'-' + str(cuts + 1) if cuts else ''}"
+
+
+def _geojson(geometry) -> dict | None:
+    """A shapely geometry as a plain GeoJSON dict (lists, not tuples: it goes into JSON)."""
+    if geometry is None or geometry.is_empty:
+        return None
+    import json
+
+    import shapely
+
+    return json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-6)))
+
+
+def _route(coords: np.ndarray, street_keys: list[str],
+           start: tuple[float, float] | None = None) -> tuple[np.ndarray, dict, float]:
+    """Walk order for one turf's doors, its route line and its length in metres."""
+    from fieldapp.turf.walk_order import path_length_m, walk_order
+
+    order = np.asarray(walk_order(coords, start=start, street_keys=street_keys))
+    line = [[round(float(coords[i, 1]), 6), round(float(coords[i, 0]), 6)] for i in order]
+    return order, {"type": "LineString", "coordinates": line}, float(path_length_m(coords, order))
+
+
+def route_turf(db: Session, turf: Turf) -> None:
+    """Recompute a turf's walk order and route (after any change of its doors or start)."""
+    doors = db.execute(sa.select(Household.id, Household.lat, Household.lon, Household.street_key)
+                       .where(Household.turf_id == turf.id, Household.lat.is_not(None))
+                       .order_by(Household.walk_seq, Household.id)).all()
+    turf.door_count = db.scalar(sa.select(sa.func.count()).where(Household.turf_id == turf.id))
+    if not doors:
+        turf.route, turf.route_length_m = None, None
+        return
+    coords = np.array([(d.lat, d.lon) for d in doors], dtype=float)
+    start = (turf.start_lat, turf.start_lon) if turf.start_lat is not None else None
+    order, turf.route, turf.route_length_m = _route(coords, [d.street_key for d in doors], start)
+    db.execute(sa.update(Household),
+               [{"id": doors[k].id, "walk_seq": seq} for seq, k in enumerate(order)])
+    db.flush()
+
+
+def assign_turf(db: Session, turf: Turf, volunteer: User, actor: User | None,
+                shift_date: dt.date | None = None) -> Assignment:
+    """Give an active turf to a member of its chapter (again: keeps the one assignment)."""
+    if turf.status != "active":
+        raise DomainError("This turf is archived.", {"turf": "archived"})
+    if volunteer.role_in(turf.race.organization_id) is None:
+        raise DomainError("That person is not a member of this chapter.",
+                          {"volunteer": "not a member of this chapter"})
+    existing = db.scalar(sa.select(Assignment).where(
+        Assignment.turf_id == turf.id, Assignment.volunteer_id == volunteer.id,
+        Assignment.status == "active"))
+    if existing is not None:
+        existing.shift_date = shift_date or existing.shift_date
+        return existing
+    assignment = Assignment(turf_id=turf.id, volunteer_id=volunteer.id, shift_date=shift_date,
+                            assigned_by_id=actor.id if actor else None)
+    db.add(assignment)
+    db.flush()
+    return assignment
+
+
+def unassign(db: Session, assignment: Assignment) -> None:
+    """Take a turf back from a volunteer (the assignment is kept as history)."""
+    if assignment.status == "active":
+        assignment.status, assignment.ended_at = "returned", utcnow()
+        db.flush()
+
+
+def claim_by_code(db: Session, user: User, code: str) -> Assignment:
+    """A volunteer enters a handout code (or scans its QR) and gets that turf."""
+    normalized = code.strip().upper().replace(" ", "")
+    if len(normalized) == 8:
+        normalized = f"{normalized[:4]}-{normalized[4:]}"
+    turf = db.scalar(sa.select(Turf).where(Turf.code == normalized, Turf.status == "active"))
+    if turf is None or user.role_in(turf.race.organization_id) is None:
+        raise DomainError("No turf with that code. Check it with your organizer.",
+                          {"code": "unknown code"})
+    return assign_turf(db, turf, user, user)
+
+
+def polygon_from_geojson(raw: dict, race: Race):
+    """A valid polygon inside the race's district, from a GeoJSON geometry or Feature."""
+    geometry = raw.get("geometry", raw) if isinstance(raw, dict) else None
+    try:
+        polygon = shape(geometry)
+    except Exception:
+        raise DomainError("That is not a GeoJSON polygon.", {"polygon": "not a polygon"}) from None
+    if polygon.geom_type not in ("Polygon", "MultiPolygon") or polygon.is_empty:
+        raise DomainError("Draw a polygon.", {"polygon": f"got a {polygon.geom_type}"})
+    if not polygon.is_valid:
+        raise DomainError("The shape crosses itself: redraw it without crossing lines.",
+                          {"polygon": "self-crossing"})
+    if race.district and not shape(race.district).buffer(1e-4).contains(polygon):
+        raise DomainError("The shape goes outside the race's district.", {"polygon": "outside"})
+    return polygon
+

@@ -1,0 +1,152 @@
+"""Organizer pages for turf: list, cut, assign, rename, retire, print."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from fieldapp.auth import access
+from fieldapp.auth.forms import EmptyForm
+from fieldapp.auth.models import Membership, User
+from fieldapp.errors import DomainError, NotFound
+from fieldapp.extensions import db
+from fieldapp.map_pages import map_fragment, map_response
+from fieldapp.maps import MAX_DOORS, MapFragment, build_turf_map_fragment
+from fieldapp.reports.map_data import turf_map_data
+from fieldapp.reports.progress import race_progress
+from fieldapp.turf import services
+from fieldapp.turf.blueprint import bp
+from fieldapp.turf.forms import AssignForm, CutForm, RenameForm
+from fieldapp.turf.models import Assignment, Turf
+
+
+def _members(organization_id: int) -> list[tuple[int, str]]:
+    """(user id, name) of a chapter's members, for the assign drop-down."""
+    rows = db.session.execute(
+        sa.select(User.id, User.name, User.email, Membership.role)
+        .join(Membership, Membership.user_id == User.id)
+        .where(Membership.organization_id == organization_id, User.active.is_(True))
+        .order_by(Membership.role.desc(), User.name)).all()
+    return [(uid, f"{name or email.split('@')[0]} ({role})") for uid, name, email, role in rows]
+
+
+@bp.route("/races/<int:race_id>/turfs")
+@login_required
+def race_turfs(race_id: int):
+    """Every active turf of a race: doors, knocked, who holds it; forms to cut and assign."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    turfs = db.session.scalars(sa.select(Turf).where(Turf.race_id == race.id, Turf.status == "active")
+                               .order_by(Turf.name)).all()
+    progress = {t["id"]: t for t in race_progress(db.session, race)["turfs"]}
+    assign_form = AssignForm()
+    assign_form.volunteer.choices = _members(race.organization_id)
+    return render_template("turf/race_turfs.html", race=race, turfs=turfs, progress=progress,
+                           cut_form=CutForm(), assign_form=assign_form, button=EmptyForm())
+
+
+@bp.route("/races/<int:race_id>/turfs/cut", methods=["POST"])
+@login_required
+def cut(race_id: int):
+    """Cut the race's free doors (or all of them, with replace) into turfs."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    form = CutForm()
+    if form.validate_on_submit():
+        try:
+            summary = services.cut_race(db.session, race, form.doors.data, current_user,
+                                        replace=form.replace.data).as_json()
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(f"{summary['turfs']} turfs cut from {summary['doors']} doors (min "
+                  f"{summary['min_doors']}, median {summary['median_doors']}, max "
+                  f"{summary['max_doors']} doors).", "success")
+            for warning in summary["warnings"][:5]:
+                flash(warning, "info")
+    else:
+        flash("Doors per turf must be between 10 and 400.", "error")
+    return redirect(url_for("turf.race_turfs", race_id=race.id))
+
+
+@bp.route("/turfs/<int:turf_id>/assign", methods=["POST"])
+@login_required
+def assign(turf_id: int):
+    """Give the turf to a chapter member, optionally for a shift date."""
+    turf = access.turf_for_manager(db.session, current_user, turf_id)
+    form = AssignForm()
+    form.volunteer.choices = _members(turf.race.organization_id)
+    if form.validate_on_submit():
+        volunteer = db.session.get(User, form.volunteer.data)
+        services.assign_turf(db.session, turf, volunteer, current_user, form.shift_date.data)
+        db.session.commit()
+        flash(f"{turf.name} assigned to {volunteer.display_name}.", "success")
+    else:
+        flash("Pick a volunteer of this chapter.", "error")
+    return redirect(url_for("turf.race_turfs", race_id=turf.race_id))
+
+
+@bp.route("/assignments/<int:assignment_id>/return", methods=["POST"])
+@login_required
+def take_back(assignment_id: int):
+    """Take a turf back from a volunteer."""
+    assignment = db.session.get(Assignment, assignment_id)
+    if assignment is None:
+        raise NotFound("No such assignment.")
+    access.turf_for_manager(db.session, current_user, assignment.turf_id)
+    if EmptyForm().validate_on_submit():
+        services.unassign(db.session, assignment)
+        db.session.commit()
+        flash("Turf taken back.", "info")
+    return redirect(url_for("turf.race_turfs", race_id=assignment.turf.race_id))
+
+
+@bp.route("/turfs/<int:turf_id>", methods=["GET", "POST"])
+@login_required
+def detail(turf_id: int):
+    """One turf: doors in walk order, handout code and QR, rename, retire."""
+    turf = access.turf_for_manager(db.session, current_user, turf_id)
+    form = RenameForm(obj=turf)
+    if form.validate_on_submit():
+        from fieldapp.turf.manual import rename_turf
+
+        rename_turf(db.session, turf, form.name.data)
+        db.session.commit()
+        flash("Renamed.", "success")
+        return redirect(url_for("turf.detail", turf_id=turf.id))
+    claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
+    return map_response("turf/detail.html", turf=turf, form=form, button=EmptyForm(),
+                        claim_url=claim_url, map=_turf_map(turf, height="55vh"))
+
+
+@bp.route("/turfs/<int:turf_id>/retire", methods=["POST"])
+@login_required
+def retire(turf_id: int):
+    """Delete a turf with no knocks, or archive one with history; its doors become free."""
+    turf = access.turf_for_manager(db.session, current_user, turf_id)
+    race_id, name = turf.race_id, turf.name
+    if EmptyForm().validate_on_submit():
+        outcome = services.retire_turf(db.session, turf)
+        db.session.commit()
+        flash(f"{name} {outcome}.", "info")
+    return redirect(url_for("turf.race_turfs", race_id=race_id))
+
+
+@bp.route("/turfs/<int:turf_id>/sheet")
+@login_required
+def sheet(turf_id: int):
+    """The printable walk sheet: doors in walk order with voters, outcome boxes, the script."""
+    turf = access.turf_for_user(db.session, current_user, turf_id)
+    from fieldapp.canvass.walk_list import walk_list
+
+    data = walk_list(db.session, turf)
+    return map_response("turf/sheet.html", turf=turf, data=data,
+                        map=_turf_map(turf, height="100%", interactive=False))
+
+
+def _turf_map(turf: Turf, **options) -> MapFragment | None:
+    """The turf's map (numbered route, doors by outcome) from the one shared map builder."""
+    data = turf_map_data(db.session, turf)
+    if not data.doors or len(data.doors) > MAX_DOORS:
+        return None
+    return map_fragment(build_turf_map_fragment, data, **options)
