@@ -1,0 +1,1 @@
+"""Door knocks: logging, offline sync, outcomes; the volunteer's phone pages."""

@@ -1,0 +1,217 @@
+/* fieldapp phone: the walk list. Draws the turf's doors from its JSON (fresh, or the copy kept
+ * on the phone), with the next door on top; logs knocks into the outbox with device time and
+ * position; shows each door's new status at once (optimistic) and offers Undo for a minute. */
+(function () {
+  "use strict";
+  var fieldapp = window.fieldapp = window.fieldapp || {};
+  var store = fieldapp.store;
+  var outbox = fieldapp.outbox;
+
+  var UNDO_MS = 60000;
+  var FIX_MAX_AGE_MS = 120000;   // an older position says little about this door
+
+  var turf = null;
+  var mapView = null;
+  var lastSeq = 0;               // walk position: the next door is the first unknocked after it
+  var lastFix = null;            // latest geolocation fix
+  var undoable = null;           // {uuid, door, prev, timer}
+
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function label(code) { return fieldapp.app.outcomeLabel(code); }
+
+  function byId(id) {
+    return turf.households.filter(function (d) { return d.id === id; })[0];
+  }
+
+  /** The first door not knocked yet after where the volunteer is, else the first one at all. */
+  function nextDoor() {
+    var open = turf.households.filter(function (d) { return !d.last_outcome; });
+    return open.filter(function (d) { return d.seq > lastSeq; })[0] || open[0] || null;
+  }
+
+  /** Queued knocks (not yet on the server) are shown as if they were: replay them in order. */
+  function applyQueued(items) {
+    items.forEach(function (item) {
+      if (item.meta.turf_id !== turf.id) return;
+      var door = byId(item.payload.household_id);
+      if (!door) return;
+      door.last_outcome = item.payload.voids ? item.meta.restores || null : item.payload.outcome;
+    });
+  }
+
+  function keepTurf() {
+    return store.putJson(store.config().turfUrl, turf).catch(function () {});
+  }
+
+  function doorSummary(door) {
+    var box = el("div", "door-text");
+    box.appendChild(el("span", "door-address", door.address + (door.unit ? " " + door.unit : "")));
+    box.appendChild(el("span", "door-voters", door.voters.map(function (v) { return v.name; }).join(", ")));
+    return box;
+  }
+
+  function draw() {
+    var next = nextDoor();
+    var knocked = turf.households.filter(function (d) { return d.last_outcome; }).length;
+    $("turf-progress").textContent = knocked + " of " + turf.households.length + " doors knocked · " +
+      turf.race_name + (fieldapp.offlineCopy ? " · offline copy" : "");
+    drawNext(next);
+    var list = $("door-list");
+    list.textContent = "";
+    turf.households.forEach(function (door) {
+      var li = el("li");
+      var b = el("button", "door" + (door.last_outcome ? " is-done" : "") + (next && door.id === next.id ? " is-next" : ""));
+      b.type = "button";
+      b.dataset.householdId = door.id;
+      b.appendChild(el("span", "door-seq", String(door.seq)));
+      b.appendChild(doorSummary(door));
+      b.appendChild(el("span", "door-status status-" + (door.last_outcome || "none"),
+                       door.last_outcome ? label(door.last_outcome) : "To do"));
+      b.addEventListener("click", function () { openDoor(door); });
+      li.appendChild(b);
+      list.appendChild(li);
+    });
+    fieldapp.walkmap.update(mapView, next && next.id);
+  }
+
+  function drawNext(next) {
+    var box = $("next-door");
+    box.textContent = "";
+    box.hidden = false;
+    if (!next) {
+      box.appendChild(el("p", "all-done", "Every door is knocked. Thank you!"));
+      return;
+    }
+    var b = el("button", "next-card");
+    b.type = "button";
+    b.id = "next-door-button";
+    b.dataset.householdId = next.id;
+    b.appendChild(el("span", "next-label", "Next door · #" + next.seq));
+    b.appendChild(doorSummary(next));
+    b.appendChild(el("span", "next-action", "Tap to log this door"));
+    b.addEventListener("click", function () { openDoor(next); });
+    box.appendChild(b);
+  }
+
+  function openDoor(door) {
+    fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); });
+  }
+
+  /** Record a knock: outbox first (it survives a reload), then the screen, then try to send. */
+  function logKnock(door, outcome, extra) {
+    var payload = { client_uuid: store.uuid(), household_id: door.id, outcome: outcome,
+                    knocked_at: store.localIso() };
+    if (extra.voter_id) payload.voter_id = extra.voter_id;
+    if (extra.answers && Object.keys(extra.answers).length) payload.answers = extra.answers;
+    if (extra.note) payload.note = extra.note;
+    if (lastFix && Date.now() - lastFix.at < FIX_MAX_AGE_MS) {
+      payload.location = { lat: lastFix.lat, lon: lastFix.lon, accuracy_m: lastFix.accuracy };
+    }
+    var prev = door.last_outcome || null;
+    door.last_outcome = outcome;
+    lastSeq = door.seq;
+    draw();
+    window.scrollTo({ top: 0 });
+    return outbox.add(payload, { turf_id: turf.id, prev_outcome: prev, address: door.address })
+      .then(function () {
+        keepTurf();
+        offerUndo(payload.client_uuid, door, prev, outcome);
+        if (navigator.onLine) outbox.sync();
+      }, function (error) {
+        door.last_outcome = prev;
+        draw();
+        showToast("Could not save on this phone: " + error + ". Try again.", false);
+      });
+  }
+
+  function showToast(text, withUndo) {
+    $("toast-text").textContent = text;
+    $("undo").hidden = !withUndo;
+    $("toast").hidden = false;
+  }
+
+  function hideToast() {
+    $("toast").hidden = true;
+    if (undoable) clearTimeout(undoable.timer);
+    undoable = null;
+  }
+
+  function offerUndo(uuid, door, prev, outcome) {
+    if (undoable) clearTimeout(undoable.timer);
+    undoable = { uuid: uuid, door: door, prev: prev, timer: setTimeout(hideToast, UNDO_MS) };
+    showToast("Saved: " + label(outcome) + " at " + door.address, true);
+  }
+
+  /** Undo the last knock: drop it if still queued, else queue an undo event for the server. */
+  function undo() {
+    if (!undoable) return;
+    var last = undoable;
+    hideToast();
+    outbox.take(last.uuid).then(function (taken) {
+      if (taken) return null;
+      return outbox.add({ client_uuid: store.uuid(), household_id: last.door.id, voids: last.uuid,
+                          knocked_at: store.localIso() },
+                        { turf_id: turf.id, restores: last.prev, address: last.door.address })
+        .then(function () { if (navigator.onLine) outbox.sync(); });
+    }).then(function () {
+      last.door.last_outcome = last.prev;
+      lastSeq = last.door.seq - 1;
+      draw();
+      keepTurf();
+      showToast("Undone: " + last.door.address + " is back on the list.", false);
+      setTimeout(function () { if (!undoable) $("toast").hidden = true; }, 4000);
+    });
+  }
+
+  /** Follow the phone's position when the volunteer allows it (never required). */
+  function watchPosition() {
+    if (!navigator.geolocation) return;
+    navigator.geolocation.watchPosition(function (fix) {
+      lastFix = { lat: fix.coords.latitude, lon: fix.coords.longitude,
+                  accuracy: Math.round(fix.coords.accuracy * 10) / 10, at: Date.now() };
+      fieldapp.walkmap.setPosition(mapView, lastFix.lat, lastFix.lon, lastFix.accuracy);
+    }, function () { /* refused or unavailable: knocks are saved without a position */ },
+    { enableHighAccuracy: true, maximumAge: 30000, timeout: 60000 });
+  }
+
+  function showTurf(result) {
+    turf = result.data;
+    fieldapp.offlineCopy = !result.fresh;
+    return outbox.list().then(function (items) {
+      applyQueued(items);
+      var cfg = store.config();
+      if (cfg.map) {
+        mapView = fieldapp.walkmap.init($("walk-map"), turf, {
+          tiles: cfg.tiles, attribution: cfg.attribution, onDoor: openDoor });
+      }
+      draw();
+      watchPosition();
+      fieldapp.ready = true;
+    });
+  }
+
+  function start() {
+    var cfg = store.config();
+    $("undo").addEventListener("click", undo);
+    var workerReady = fieldapp.app.boot();
+    var loaded = store.fetchJson(cfg.turfUrl).then(showTurf, function () {
+      $("turf-progress").textContent = "No signal, and this turf's doors are not on this phone yet. " +
+        "Open it once with signal.";
+      fieldapp.ready = true;
+    });
+    Promise.all([loaded, workerReady]).then(function () {
+      return store.keepPages([location.pathname]);
+    }).then(function () { fieldapp.offlineReady = true; });
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+  fieldapp.walk = { undo: undo, logKnock: logKnock };
+})();

@@ -1,0 +1,137 @@
+/* fieldapp phone: the door sheet. Opens at the bottom of the screen (thumb reach) with one
+ * button per outcome. Every outcome but "Talked" saves on its tap, so a not-home is two taps in
+ * all (door, then "Not home"). "Talked" opens the race's script (choice buttons or short text),
+ * who was talked to, and a note, then Save. */
+(function () {
+  "use strict";
+  var fieldapp = window.fieldapp = window.fieldapp || {};
+
+  var current = null;   // {door, script, onSave, answers, voterId}
+
+  function $(id) { return document.getElementById(id); }
+
+  function button(text, className) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = className || "";
+    b.textContent = text;
+    return b;
+  }
+
+  /** A row of toggle buttons where at most one is pressed; onPick(value or null). */
+  function choiceRow(options, onPick) {
+    var row = document.createElement("div");
+    row.className = "choice-row";
+    options.forEach(function (option) {
+      var b = button(option.label, "choice");
+      b.setAttribute("aria-pressed", "false");
+      b.addEventListener("click", function () {
+        var pressed = b.getAttribute("aria-pressed") === "true";
+        Array.prototype.forEach.call(row.children, function (c) { c.setAttribute("aria-pressed", "false"); });
+        b.setAttribute("aria-pressed", pressed ? "false" : "true");
+        onPick(pressed ? null : option.value);
+      });
+      row.appendChild(b);
+    });
+    return row;
+  }
+
+  function drawOutcomes() {
+    var grid = $("outcome-grid");
+    grid.textContent = "";
+    grid.hidden = false;
+    var outcomes = $("outcomes-data") ? JSON.parse($("outcomes-data").textContent) : [];
+    outcomes.forEach(function (o) {
+      var b = button(o.label, "outcome outcome-" + o.code + (o.code === "not_home" ? " primary" : ""));
+      b.dataset.outcome = o.code;
+      b.addEventListener("click", function () {
+        if (o.contact) drawTalk(o.code);
+        else save(o.code);
+      });
+      grid.appendChild(b);
+    });
+  }
+
+  /** The conversation form: who, the script, a note. */
+  function drawTalk(code) {
+    current.outcome = code;
+    $("outcome-grid").hidden = true;
+    var who = $("talk-voters");
+    who.textContent = "";
+    if (current.door.voters.length) {
+      var label = document.createElement("p");
+      label.className = "question";
+      label.textContent = "Who did you talk to?";
+      who.appendChild(label);
+      who.appendChild(choiceRow(current.door.voters.map(function (v) {
+        return { label: v.name, value: v.id };
+      }), function (id) { current.voterId = id; }));
+    }
+    var box = $("talk-questions");
+    box.textContent = "";
+    current.script.forEach(function (q) {
+      var text = document.createElement("p");
+      text.className = "question";
+      text.textContent = q.text;
+      box.appendChild(text);
+      if (q.kind === "choice") {
+        box.appendChild(choiceRow(q.choices.map(function (c) {
+          return { label: c.label, value: c.id };
+        }), function (id) {
+          if (id === null) delete current.answers[q.id];
+          else current.answers[q.id] = id;
+        }));
+      } else {
+        var input = document.createElement("input");
+        input.maxLength = 500;
+        input.addEventListener("input", function () {
+          if (input.value.trim()) current.answers[q.id] = input.value.trim();
+          else delete current.answers[q.id];
+        });
+        box.appendChild(input);
+      }
+    });
+    $("talk-note").value = "";
+    $("talk-form").hidden = false;
+    $("talk-form").scrollIntoView({ block: "start" });
+  }
+
+  function save(code, extra) {
+    var done = current;
+    close();
+    done.onSave(code, extra || {});
+  }
+
+  /** Show the sheet for a door; onSave(outcome, {answers, note, voter_id}) records it. */
+  function open(door, script, onSave) {
+    current = { door: door, script: script || [], onSave: onSave, answers: {}, voterId: null };
+    $("sheet-title").textContent = "#" + door.seq + " " + door.address + (door.unit ? " " + door.unit : "");
+    $("sheet-voters").textContent = door.voters.map(function (v) { return v.name; }).join(", ");
+    $("talk-form").hidden = true;
+    drawOutcomes();
+    $("sheet").hidden = false;
+    document.body.classList.add("sheet-open");
+    var first = $("outcome-grid").querySelector("button");
+    if (first) first.focus({ preventScroll: true });
+  }
+
+  function close() {
+    current = null;
+    $("sheet").hidden = true;
+    document.body.classList.remove("sheet-open");
+  }
+
+  function start() {
+    $("sheet-close").addEventListener("click", close);
+    document.addEventListener("keydown", function (e) { if (e.key === "Escape" && current) close(); });
+    $("talk-form").addEventListener("submit", function (event) {
+      event.preventDefault();
+      var extra = { answers: current.answers, note: $("talk-note").value.trim() };
+      if (current.voterId) extra.voter_id = current.voterId;
+      save(current.outcome, extra);
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", start);
+  fieldapp.walkform = { open: open, close: close };
+})();
