@@ -1,0 +1,1 @@
+"""Progress figures, dashboards and exports (CSV, GeoJSON)."""
