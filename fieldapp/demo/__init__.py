@@ -1,0 +1,1 @@
+"""The 2017 demo: five WFP races with synthetic districts, doors, turfs and knocks."""
