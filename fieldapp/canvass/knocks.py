@@ -241,14 +241,30 @@ def _refresh_households(db: Session, ctx: _Context, fresh: dict) -> None:
     the door's latest live knock be looked up again.
     """
     recompute: set[int] = set()
-    for item, knock in fresh.values():
-        household = ctx.households[knock.household_id]
+    latest: dict[int, tuple[DoorKnock, int]] = {}
+    for _item, knock in fresh.values():
         if knock.outcome == VOID:
-            recompute.add(household.id)
+            recompute.add(knock.household_id)
             continue
-        household.knock_count += 1
-        if household.last_knocked_at is None or knock.knocked_at >= household.last_knocked_at:
-            household.last_outcome, household.last_knocked_at = knock.outcome, knock.knocked_at
+        best, count = latest.get(knock.household_id, (knock, 0))
+        if knock.knocked_at >= best.knocked_at:
+            best = knock
+        latest[knock.household_id] = (best, count + 1)
+    if latest:
+        # Relative UPDATE: two phones knocking the same door at once both count, and the
+        # latest outcome by device time wins whatever order the requests commit in.
+        table = Household.__table__
+        at = sa.bindparam("at", type_=table.c.last_knocked_at.type)
+        newer = sa.or_(table.c.last_knocked_at.is_(None), table.c.last_knocked_at <= at)
+        db.execute(
+            table.update().where(table.c.id == sa.bindparam("hid")).values(
+                knock_count=table.c.knock_count + sa.bindparam("n"),
+                last_outcome=sa.case((newer, sa.bindparam("outcome")), else_=table.c.last_outcome),
+                last_knocked_at=sa.case((newer, at), else_=table.c.last_knocked_at)),
+            [{"hid": hid, "n": n, "outcome": k.outcome, "at": k.knocked_at}
+             for hid, (k, n) in latest.items()])
+        for hid in latest:
+            db.expire(ctx.households[hid], ["knock_count", "last_outcome", "last_knocked_at"])
     for household_id in recompute:
         household = ctx.households[household_id]
         voided = sa.select(DoorKnock.voids_knock_id).where(
