@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.canvass.models import DoorKnock
-from fieldapp.canvass.outcomes import CONTACT_CODES
 from fieldapp.maps import ContactPoints, CoverageMapData, DoorPoints, TurfMapData, TurfSummary
 from fieldapp.maps import WalkDoor
 from fieldapp.races.models import Race, SurveyQuestion
-from fieldapp.reports.progress import live_knocks
+from fieldapp.reports.progress import live_knocks, turf_door_counts
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household
 
@@ -31,13 +30,12 @@ def coverage_map_data(db: Session, race: Race,
 
 def _turfs(db: Session, race: Race,
            turf_url: Callable[[int], str] | None) -> list[TurfSummary]:
-    contact = sa.case((Household.last_outcome.in_(CONTACT_CODES), 1), else_=0)
+    counts = turf_door_counts(race.id)
     rows = db.execute(
-        sa.select(Turf.id, Turf.name, Turf.boundary, sa.func.count(Household.id),
-                  sa.func.count(Household.last_outcome), sa.func.coalesce(sa.func.sum(contact), 0))
-        .outerjoin(Household, Household.turf_id == Turf.id)
-        .where(Turf.race_id == race.id, Turf.status == "active")
-        .group_by(Turf.id).order_by(Turf.id)).all()  # the rest depends on the key (PG: json has no =)
+        sa.select(Turf.id, Turf.name, Turf.boundary, sa.func.coalesce(counts.c.doors, 0),
+                  sa.func.coalesce(counts.c.knocked, 0), sa.func.coalesce(counts.c.contacts, 0))
+        .outerjoin(counts, counts.c.turf_id == Turf.id)
+        .where(Turf.race_id == race.id, Turf.status == "active").order_by(Turf.id)).all()
     holders: dict[int, list[str]] = {}
     for turf_id, name, email in db.execute(
             sa.select(Assignment.turf_id, User.name, User.email)
