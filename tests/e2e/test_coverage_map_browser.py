@@ -83,3 +83,35 @@ def test_drawing_over_cut_turf_names_the_turf_holding_its_doors(db, runner, cont
     names = db.scalars(sa.select(Turf.name).where(Turf.race_id == race.id)).all()
     assert any(name in status.inner_text() for name in names)
     assert page.locator("#draw-form").is_hidden()
+
+
+def test_draw_free_doors_see_the_count_and_save_a_turf(db, runner, context):
+    race, _turfs, _doors = _demo_race(db, runner)
+    from fieldapp.turf import services as turf_services
+
+    turf = db.scalar(sa.select(Turf).where(Turf.race_id == race.id, Turf.status == "active")
+                     .order_by(Turf.id.desc()))
+    freed, boundary = turf.door_count, turf.boundary
+    turf_services.retire_turf(db, turf)  # its doors are free again
+    db.commit()
+    page = context.new_page()
+    page.set_viewport_size({"width": 1200, "height": 900})
+    login(page, "organizer@ny-wfp.example.org", DEFAULT_PASSWORD)
+    page.goto(f"/races/{race.id}/map")
+    page.wait_for_selector(".leaflet-pm-icon-polygon")
+    page.locator(".leaflet-pm-icon-polygon").click()
+    page.evaluate("""(boundary) => { const map = FieldMaps.last; map.pm.disableDraw();
+        const shape = L.geoJSON(boundary).getLayers()[0].addTo(map);
+        map.fire('pm:create', {layer: shape, shape: 'Polygon'}); }""", boundary)
+    page.locator("#draw-count").filter(has_text=f"{freed} doors inside").wait_for(timeout=10_000)
+    page.fill("#draw-name", "Drawn by hand")
+    page.click("#draw-form button[type=submit]")
+    page.locator("#draw-count").filter(has_text="Saved").wait_for(timeout=10_000)
+    assert f"with {freed} doors" in page.locator("#draw-count").inner_text()
+    db.expire_all()
+    drawn = db.scalar(sa.select(Turf).where(Turf.name == "Drawn by hand"))
+    assert drawn is not None and drawn.door_count == freed and drawn.cut_method == "manual"
+    page.click("#draw-count a")
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == "Drawn by hand"
+    assert page.locator(".fm-num").count() == freed  # the new turf's numbered walk
