@@ -94,6 +94,9 @@ VIEW_MODULES = (
     "fieldapp.auth.views",
     "fieldapp.auth.members_views",
     "fieldapp.races.views",
+    "fieldapp.races.district_views",
+    "fieldapp.voters.pin_views",
+    "fieldapp.voters.views",
     "fieldapp.canvass.views",
     "fieldapp.turf.views",
     "fieldapp.reports.views",
@@ -103,6 +106,7 @@ VIEW_MODULES = (
     "fieldapp.api.turfs",
     "fieldapp.api.races",
     "fieldapp.api.turf_cutting",
+    "fieldapp.api.households",
     "fieldapp.api.turf_drawing",
     "fieldapp.api.openapi",
 )

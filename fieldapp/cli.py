@@ -38,23 +38,8 @@ def register(app: Flask) -> None:
     from fieldapp.demo.commands import demo
     from fieldapp.races.commands import orgs, races
 
-    for group in (users, demo, orgs, races):
+    from fieldapp.turf.commands import turf
+    from fieldapp.voters.commands import imports
+
+    for group in (users, demo, orgs, races, turf, imports):
         app.cli.add_command(group)
-    for extra in _optional_groups():
-        app.cli.add_command(extra)
-
-
-def _optional_groups() -> list[click.Group]:
-    """Command groups of domains that define them (turf, imports)."""
-    groups = []
-    try:
-        from fieldapp.turf.commands import turf
-        groups.append(turf)
-    except ImportError:
-        pass
-    try:
-        from fieldapp.voters.commands import imports
-        groups.append(imports)
-    except ImportError:
-        pass
-    return groups

@@ -47,6 +47,10 @@ class Config:
     FIELDAPP_GEOCODER_USER_AGENT = os.environ.get("FIELDAPP_GEOCODER_USER_AGENT", "fieldapp")
     FIELDAPP_GEOCODER_API_KEY = os.environ.get("FIELDAPP_GEOCODER_API_KEY", "")
     FIELDAPP_GEOCODER_MIN_DELAY = float(os.environ.get("FIELDAPP_GEOCODER_MIN_DELAY", "1.0"))
+    # A failed query is retried this many times, this many seconds apart, then counted failed.
+    FIELDAPP_GEOCODER_MAX_RETRIES = _env_int("FIELDAPP_GEOCODER_MAX_RETRIES", 1)
+    FIELDAPP_GEOCODER_ERROR_WAIT = float(os.environ.get("FIELDAPP_GEOCODER_ERROR_WAIT", "2.0"))
+    FIELDAPP_GEOCODER_TIMEOUT = float(os.environ.get("FIELDAPP_GEOCODER_TIMEOUT", "10"))
     FIELDAPP_TILES_URL = os.environ.get(
         "FIELDAPP_TILES_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
     )

@@ -23,6 +23,13 @@ def json_error(status: int, code: str, message: str, fields: dict | None = None)
     return jsonify(body), status
 
 
+def _size(limit: int | None) -> str:
+    """An upload limit for people: "200 MB", "64 KB"."""
+    if not limit:
+        return "no limit"
+    return f"{limit // 1048576} MB" if limit >= 1048576 else f"{max(1, limit // 1024)} KB"
+
+
 def register(app: Flask) -> None:
     """Install the handlers on app."""
 
@@ -48,7 +55,7 @@ def register(app: Flask) -> None:
             404: "There is nothing here.",
             403: "You do not have access to this page.",
             413: "That file is larger than this server accepts "
-                 f"({app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} MB). "
+                 f"({_size(app.config['MAX_CONTENT_LENGTH'])}). "
                  "Split it into smaller files and upload each.",
             429: "Too many attempts. Wait a minute and try again.",
         }

@@ -132,6 +132,15 @@ DOCUMENT = {
             "parameters": [_path("turf_id")],
             "requestBody": _body({"other_turf_id": {"type": "integer"}}, ["other_turf_id"]),
             "responses": {"200": _json(_ref("DrawnTurf")), **ERRORS}}},
+        "/households/{household_id}/location": {"post": {
+            "summary": "Place a door by hand (organizers); sets geocode_source 'manual'",
+            "parameters": [_path("household_id")],
+            "requestBody": _body({"lat": {"type": "number", "minimum": -90, "maximum": 90},
+                                  "lon": {"type": "number", "minimum": -180, "maximum": 180}},
+                                 ["lat", "lon"]),
+            "responses": {"200": _json(_ref("Household")),
+                          "422": _json(_ref("Error"), "Out of range, or outside the district"),
+                          **{k: v for k, v in ERRORS.items() if k != "422"}}}},
         "/races/{race_id}/progress": {"get": {
             "summary": "Progress of a race (organizers of its chapter)",
             "parameters": [{"name": "race_id", "in": "path", "required": True,
@@ -150,6 +159,11 @@ DOCUMENT = {
                 "id": {"type": "integer"}, "name": {"type": "string"}, "doors": {"type": "integer"},
                 "code": {"type": ["string", "null"]}, "route_length_m": {"type": ["number", "null"]},
                 "boundary": {"type": ["object", "null"]}, "url": {"type": "string"}}},
+            "Household": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "race_id": {"type": "integer"},
+                **{k: {"type": "string"} for k in ("address", "unit", "city", "state", "zip5",
+                                                   "geocode_source", "geocode_accuracy")},
+                "lat": {"type": ["number", "null"]}, "lon": {"type": ["number", "null"]}}},
             "Error": {"type": "object", "properties": {"error": {"type": "object", "properties": {
                 "code": {"type": "string"}, "message": {"type": "string"},
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},

@@ -100,3 +100,15 @@ def turf_for_manager(db: Session, user: User, turf_id: int):
         raise NotFound("No such turf.")
     require_manager_of(user, turf.race.organization_id)
     return turf
+
+
+def household_for_manager(db: Session, user: User, household_id: int):
+    """A door whose race user organizes."""
+    from fieldapp.voters.models import Household
+
+    household = db.get(Household, household_id)
+    if household is None:
+        raise NotFound("No such household.")
+    race = db.get(Race, household.race_id)
+    require_manager_of(user, race.organization_id)
+    return household

@@ -11,6 +11,11 @@ ORGANIZER_PAGES = [
     ("GET", "/races/{race}", {}, 200),
     ("GET", "/orgs/ny-wfp/members", {}, 200),
     ("POST", "/orgs/ny-wfp/members", {"role": "volunteer"}, 200),
+    ("GET", "/races/{race}/district", {}, 200),
+    ("POST", "/races/{race}/district", {}, 422),  # no file chosen
+    ("GET", "/races/{race}/ungeocoded", {}, 200),
+    ("GET", "/races/{race}/import", {}, 200),
+    ("POST", "/races/{race}/import", {}, 422),  # no file chosen
     ("GET", "/races/{race}/turfs", {}, 200),
     ("POST", "/races/{race}/turfs/cut", {"doors": "5"}, 302),  # refused size: back to the list
     ("GET", "/turfs/{turf}", {}, 200),

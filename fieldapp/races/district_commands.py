@@ -1,0 +1,27 @@
+"""`flask imports district FILE --race RACE`: set a race's district boundary from GeoJSON."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+
+from fieldapp.cli import fail_on_domain_error
+from fieldapp.extensions import db
+from fieldapp.races.districts import load_district
+from fieldapp.races.services import get_race_by_ref
+
+
+@click.command("district")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--race", "race_ref", required=True, help="Race id (or exact name).")
+@with_appcontext
+@fail_on_domain_error
+def district(file: Path, race_ref: str) -> None:
+    """Set the race's district from a GeoJSON FILE (Polygon/MultiPolygon, EPSG:4326)."""
+    race = get_race_by_ref(db.session, race_ref)
+    report = load_district(db.session, race, file.read_bytes())
+    db.session.commit()
+    click.echo(report.summary())
+    for message in report.messages:
+        click.echo(f"Note: {message}")

@@ -1,0 +1,17 @@
+"""Forms of the voter pages."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+
+class ImportForm(FlaskForm):
+    """Upload a voter file (the reader, not the file name, decides whether it is CSV)."""
+
+    file = FileField("Voter file (CSV: VAN, Action Network or plain columns)",
+                     validators=[FileRequired("Choose a CSV file.")])
+    mapping = TextAreaField("Column names, if not recognised (one field=Header a line, "
+                            "e.g. first_name=Given Name)", validators=[Optional(), Length(max=2000)])
+    submit = SubmitField("Import")
