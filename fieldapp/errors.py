@@ -13,6 +13,10 @@ class DomainError(Exception):
         self.message = message
         self.fields = fields or {}
 
+    def __reduce__(self):
+        """Pickled whole, fields included (an import's helper process sends its errors)."""
+        return type(self), (self.message, self.fields)
+
 
 class NotFound(DomainError):
     """The object does not exist."""

@@ -22,9 +22,9 @@ from sqlalchemy.orm import Session
 
 from fieldapp.races.models import Race
 from fieldapp.voters.addresses import building_key, normalize_address, normalize_zip, split_unit
+from fieldapp.voters.imports.pipeline import DistrictTest, in_batches
 from fieldapp.voters.imports.reader import RAW_EXCERPT, CsvSource, Rejection
 from fieldapp.voters.imports.rows import coordinate_problem, normalize_state
-from fieldapp.voters.imports.service import DistrictTest, in_batches
 from fieldapp.voters.models import Household
 
 CHUNK = 1000

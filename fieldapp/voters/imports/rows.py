@@ -13,11 +13,20 @@ import functools
 import hashlib
 import io
 import math
+import operator
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from fieldapp.voters.addresses import (UNIT_DESIGNATORS, building_key, normalize_unit,
-                                       normalize_zip, split_unit, street_key)
+from fieldapp.voters.addresses import (
+    UNIT_DESIGNATORS,
+    building_key,
+    normalize_unit,
+    normalize_zip,
+    split_unit,
+    street_key,
+)
 from fieldapp.voters.imports.columns import STREET_PARTS, ColumnMap
 from fieldapp.voters.imports.reader import RAW_EXCERPT, Rejection
 
@@ -71,13 +80,14 @@ class CleanRow:
     precinct: str
     lat: float | None
     lon: float | None
-    record: dict[str, str]  # the row as read, for the report if the district refuses it
+    record: dict[str, str] | list[str]  # the row as read, for the report if the district
+                                         # refuses it
 
 
-def raw_excerpt(record: dict[str, str]) -> str:
+def raw_excerpt(record: dict[str, str] | list[str]) -> str:
     """The row's values as one CSV line, cut to RAW_EXCERPT characters (for the report)."""
     buffer = io.StringIO()
-    csv.writer(buffer).writerow(record.values())
+    csv.writer(buffer).writerow(record.values() if isinstance(record, dict) else record)
     return buffer.getvalue().rstrip("\r\n")[:RAW_EXCERPT]
 
 
@@ -120,25 +130,33 @@ def _km(lat: float, lon: float, lat0: float, lon0: float) -> float:
 
 
 class RowCleaner:
-    """Checks and normalises rows of one file, given its column map and the race's centre."""
+    """Checks and normalises rows of one file, given its column map and the race's centre.
 
-    def __init__(self, columns: ColumnMap, centre: tuple[float, float] | None) -> None:
+    Rows are {header: value} dicts, or lists of values in the order of `header` when it is
+    given (what the import reads: no dict per row).
+    """
+
+    def __init__(self, columns: ColumnMap, centre: tuple[float, float] | None,
+                 header: list[str] | None = None) -> None:
         self.columns = columns
         self.centre = centre
         fields = columns.fields
-        self._fields = [(name, header) for name, header in fields.items()
-                        if name not in STREET_PARTS]
-        self._street = [fields[part] for part in STREET_PARTS if part in fields]
+        where = {name: i for i, name in enumerate(header)} if header is not None else None
+        at = (lambda h: where[h]) if where is not None else (lambda h: h)
+        self._names = [name for name in fields if name not in STREET_PARTS]
+        self._pick = _picker([at(fields[name]) for name in self._names])
+        self._street = _picker([at(fields[part]) for part in STREET_PARTS if part in fields])
         self._voter_fields = [name for name in ("first_name", "last_name", "phone", "email")
                               if name in fields]
         self._address_cache: dict[tuple, tuple | str] = {}
 
-    def clean(self, line_number: int, record: dict[str, str]) -> CleanRow | Rejection:
+    def clean(self, line_number: int,
+              record: dict[str, str] | list[str]) -> CleanRow | Rejection:
         """A CleanRow, or a Rejection with the row's line number and the first problem found."""
-        value = {name: record[header].strip() for name, header in self._fields}
+        value = dict(zip(self._names, map(str.strip, self._pick(record))))
         get = value.get
         line = get("address") or " ".join(
-            p for p in (record[h].strip() for h in self._street) if p)
+            p for p in map(str.strip, self._street(record)) if p)
         if not line:
             return self._reject(line_number, record, "empty_address", "The address is empty.")
         address = self._address(line, get("unit", ""), get("city", ""), get("state", ""),
@@ -158,9 +176,11 @@ class RowCleaner:
         external_id = get("external_id") or synthetic_id(
             address[0], voter.get("first_name") or "", voter.get("last_name") or "")
         precinct = get("precinct", "")
-        problem = _too_long(dict(voter, external_id=external_id, precinct=precinct))
-        if problem:
-            return self._reject(line_number, record, "too_long", problem)
+        if (len(external_id) > 64 or len(precinct) > 50
+                or any(v and len(v) > 40 for v in voter.values())):  # 40: the shortest limit
+            problem = _too_long(dict(voter, external_id=external_id, precinct=precinct))
+            if problem:
+                return self._reject(line_number, record, "too_long", problem)
         return CleanRow(line_number, external_id, voter, *address, precinct, *coordinates, record)
 
     def _address(self, line: str, unit: str, city: str, state: str, zip_code: str):
@@ -206,6 +226,16 @@ class RowCleaner:
     def _reject(line_number: int, record: dict[str, str], category: str,
                 reason: str) -> Rejection:
         return Rejection(line_number, category, reason, raw_excerpt(record))
+
+
+def _picker(keys: list) -> Callable[[Any], tuple]:
+    """record -> the values at keys, always as a tuple (itemgetter of one key is not)."""
+    if not keys:
+        return lambda record: ()
+    if len(keys) == 1:
+        key = keys[0]
+        return lambda record: (record[key],)
+    return operator.itemgetter(*keys)
 
 
 def _address(line: str, unit: str, city: str, state: str, zip_code: str) -> tuple | str:

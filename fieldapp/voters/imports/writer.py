@@ -12,11 +12,15 @@ a door already known), `not_geocoded` (a new voter at a door without coordinates
 from __future__ import annotations
 
 import datetime as dt
+import json
 import operator
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from fieldapp.voters.imports.reader import Rejection
@@ -37,6 +41,28 @@ class BatchResult:
     voters_created: int = 0
 
 
+_NATIVE = (str, float, int)  # what every driver takes as it is (bool is checked apart)
+
+
+def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """The column's bind processor, skipped for values the driver takes as they are and run
+    once per distinct value otherwise (a batch shares one `created_at`, one `is_synthetic`)."""
+    memo: dict[Any, Any] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None or type(value) in _NATIVE:
+            return value
+        try:
+            return memo[value]
+        except KeyError:
+            memo[value] = converted = processor(value)
+            return converted
+        except TypeError:  # unhashable
+            return processor(value)
+
+    return convert
+
+
 def insert_many(db: Session, table: sa.Table, rows: list[dict]) -> None:
     """INSERT rows (all with the same keys): a Core insert compiled once for the database,
     its parameters converted by the columns' own bind processors, sent with the driver's
@@ -47,7 +73,8 @@ def insert_many(db: Session, table: sa.Table, rows: list[dict]) -> None:
     compiled = sa.insert(table).compile(dialect=dialect, column_keys=keys)
     processors = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
                   for key in keys]
-    processors = [(key, processor) for key, processor in processors if processor is not None]
+    processors = [(key, _converter(processor)) for key, processor in processors
+                  if processor is not None]
     if compiled.positional:
         order = list(compiled.positiontup)
         pick = operator.itemgetter(*order)
@@ -68,6 +95,21 @@ def insert_many(db: Session, table: sa.Table, rows: list[dict]) -> None:
             for key, processor in processors:
                 row[key] = processor(row[key])
     connection.exec_driver_sql(compiled.string, params)
+
+
+def key_in(column: sa.ColumnElement, values: list[str], dialect: sa.Dialect) -> sa.ColumnElement:
+    """`column IN values` with the values bound as one array, not one parameter each.
+
+    Thousands of IN parameters cost SQLAlchemy more to render than the database to answer
+    (a third of each look-up), and on PostgreSQL a prepared IN list of parameters is compared
+    row by row; `= ANY(array)` and SQLite's `IN (SELECT value FROM json_each(?))` are neither.
+    """
+    if dialect.name == "postgresql":
+        return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(sa.String)))
+    if dialect.name == "sqlite":
+        items = sa.func.json_each(sa.bindparam(None, json.dumps(values), type_=sa.String))
+        return column.in_(sa.select(sa.column("value")).select_from(items))
+    return column.in_(values)
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK):
@@ -93,7 +135,7 @@ class BatchWriter:
         new_doors: dict[str, dict] = {}
         fills: dict[int, tuple[float, float]] = {}
         pending: list[tuple[str, str]] = []  # (household key, "imported" | "merged") of new voters
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         for row in rows:
             key = row.household_key
             door = doors.get(key) or new_doors.get(key)
@@ -129,10 +171,11 @@ class BatchWriter:
     def _known_doors(self, keys: set[str]) -> dict[str, dict]:
         """Household key -> {"id", "lat"} of the race's doors among keys."""
         table, found = self.households, {}
+        dialect = self.db.get_bind().dialect
         for chunk in _chunks(sorted(keys)):
             query = sa.select(table.c.household_key, table.c.id, table.c.lat, table.c.lon).where(
-                table.c.race_id == self.race_id, table.c.household_key.in_(chunk))
-            for key, door_id, lat, lon in self.db.execute(query):
+                table.c.race_id == self.race_id, key_in(table.c.household_key, chunk, dialect))
+            for key, door_id, lat, lon in self.db.execute(query).all():
                 found[key] = {"id": door_id, "lat": lat, "lon": lon}
         return found
 
@@ -141,10 +184,11 @@ class BatchWriter:
         voters, doors, found = self.voters, self.households, {}
         columns = [voters.c.external_id, voters.c.id, doors.c.household_key,
                    *(voters.c[name] for name in VOTER_FIELDS)]
+        dialect = self.db.get_bind().dialect
         for chunk in _chunks(sorted(external_ids)):
             query = sa.select(*columns).join(doors, doors.c.id == voters.c.household_id).where(
-                voters.c.race_id == self.race_id, voters.c.external_id.in_(chunk))
-            for ext, voter_id, hkey, *values in self.db.execute(query):
+                voters.c.race_id == self.race_id, key_in(voters.c.external_id, chunk, dialect))
+            for ext, voter_id, hkey, *values in self.db.execute(query).all():
                 found[ext] = dict(zip(VOTER_FIELDS, values), id=voter_id, hkey=hkey, ext=ext)
         return found
 
@@ -164,11 +208,22 @@ class BatchWriter:
         """
         if not rows:
             return {}
+        table = self.households
         for row in rows:  # every row must carry the same keys for executemany
             row["geocode_source"] = GEOCODE_SOURCE if row["lat"] is not None else ""
-        insert_many(self.db, self.households, rows)
-        ids = {key: door["id"] for key, door in self._known_doors(
-            {row["household_key"] for row in rows}).items()}
+        before = self.db.scalar(sa.select(sa.func.max(table.c.id))) or 0
+        insert_many(self.db, table, rows)
+        # Ids only grow, so the new doors are the doors above `before`: a range of the primary
+        # key, not a look-up of every key (and no race_id in the WHERE: SQLite would then walk
+        # the race's whole key index, every batch). Doors a concurrent import added there are
+        # filtered out; if any of ours is missing, look them up by key.
+        wanted = {row["household_key"] for row in rows}
+        race_id = self.race_id
+        ids = {key: door_id for key, door_id, door_race in self.db.execute(
+            sa.select(table.c.household_key, table.c.id, table.c.race_id).where(
+                table.c.id > before)).all() if door_race == race_id and key in wanted}
+        if len(ids) != len(wanted):
+            ids = {key: door["id"] for key, door in self._known_doors(wanted).items()}
         for row in rows:
             row["id"] = ids[row["household_key"]]
         return ids

@@ -262,3 +262,77 @@ def test_census_answers_place_doors_without_coordinates(db, race):
     assert (main.geocode_source, main.geocode_accuracy) == ("census", "Exact")
     oak = db.scalar(sa.select(Household).where(Household.address_line == "16 Oak Avenue"))
     assert oak.geocode_source == "voter_file"  # the file's own coordinates are kept
+
+
+def mixed_file(path: Path) -> Path:
+    """A file with every kind of row: new, merged, refused, outside the district, broken."""
+    lines = [PLAIN.strip()]
+    for i in range(60):
+        lat = "" if i % 5 == 0 else ("40.9" if i % 7 == 0 else f"{40.67 + i * 0.0004:.4f}")
+        address = "" if i % 17 == 0 else f"{i // 2 * 2 + 1} Oak Ave"
+        lines.append(f"V{i},N{i},{address},,Testville,NY,11758,{lat},"
+                     f"{'-73.45' if lat else ''},,,")
+    lines.append('broken,"row,,,,,,,,,,')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def stored(db, run_id: int) -> tuple:
+    """What an import left: doors, voters and refused rows (line, category)."""
+    doors = sorted(db.execute(sa.select(Household.household_key, Household.lat)).all())
+    voters = sorted(db.execute(sa.select(Voter.external_id, Voter.first_name)).all())
+    refused = sorted(db.execute(sa.select(ImportRejection.line_number, ImportRejection.category)
+                                .where(ImportRejection.import_run_id == run_id)).all())
+    return doors, voters, refused
+
+
+def test_a_helper_process_prepares_exactly_what_the_thread_prepares(db, race, tmp_path):
+    path = mixed_file(tmp_path / "mixed.csv")
+    with path.open("rb") as stream:
+        by_thread = import_voters(db, race, stream, "mixed.csv", batch_size=8,
+                                  helper_process=False)
+    thread_result = stored(db, by_thread.run_id)
+    other = factories.race(db, factories.org(db, "other-wfp"), "Other race", with_script=False)
+    db.commit()
+    db.execute(sa.delete(Voter))
+    db.execute(sa.delete(Household))
+    db.commit()
+    with path.open("rb") as stream:
+        by_process = import_voters(db, race, stream, "mixed.csv", batch_size=8,
+                                   helper_process=True)
+    assert (by_thread.prepared_in, by_process.prepared_in) == ("thread", "process")
+    assert by_process.counts == by_thread.counts
+    assert by_process.rejections == by_thread.rejections
+    assert stored(db, by_process.run_id) == thread_result
+    assert by_thread.counts["outside_district"] and by_thread.counts["rejected"]
+    assert other.id  # the second chapter's race is untouched by either import
+    assert count(db, Voter) == by_process.counts["voters_created"]
+
+
+def test_large_files_on_disk_go_to_a_helper_process_uploads_do_not(db, race, tmp_path,
+                                                                   monkeypatch):
+    from fieldapp.voters.imports import service
+
+    path = mixed_file(tmp_path / "mixed.csv")
+    monkeypatch.setattr(service, "HELPER_PROCESS_BYTES", 100)
+    with path.open("rb") as stream:
+        assert import_voters(db, race, stream, "mixed.csv").prepared_in == "process"
+    assert run(db, race, path).prepared_in == "thread"  # in memory: no path to hand over
+    with pytest.raises(ValueError, match="path"):
+        run(db, race, path, helper_process=True)
+
+
+def test_a_failing_helper_process_fails_the_import_with_its_error(db, race, tmp_path):
+    changed = tmp_path / "changed.csv"  # what the helper finds at the path: no address column
+    changed.write_text("first_name,last_name,email\nAna,Lopez,ana@example.org\n")
+
+    class ChangedOnDisk(io.BytesIO):
+        name = str(changed)
+
+    stream = ChangedOnDisk(mixed_file(tmp_path / "mixed.csv").read_bytes())
+    with pytest.raises(DomainError, match="columns were not recognised") as error:
+        import_voters(db, race, stream, "mixed.csv", helper_process=True)
+    assert error.value.fields["columns found"] == "first_name, last_name, email"
+    db.expire_all()
+    assert db.scalar(sa.select(ImportRun.status)) == "failed"
+    assert count(db, Voter) == 0
