@@ -21,6 +21,8 @@ class Household(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("race_id", "household_key"),
         sa.Index("ix_household_race_turf", "race_id", "turf_id"),
+        # A turf's doors in walk order (walk lists, turf maps, recounts) and ON DELETE SET NULL.
+        sa.Index("ix_household_turf_walk", "turf_id", "walk_seq"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
