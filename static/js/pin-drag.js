@@ -14,7 +14,6 @@
   }
   var status = document.getElementById("pin-status");
   var save = document.getElementById("pin-save");
-  var csrf = document.querySelector('meta[name="csrf-token"]');
   var current = null, marker = null;
 
   function say(text, kind) {
@@ -53,18 +52,7 @@
     say("Drag the pin onto the building if need be, then save " + current.dataset.address + ".", "info");
   });
 
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json",
-                 "X-CSRFToken": csrf ? csrf.content : "" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { ok: response.ok, status: response.status, data: data };
-      });
-    });
-  }
+  var post = window.FieldMaps.postJSON;
 
   save.addEventListener("click", function () {
     if (!current || !marker) return;

@@ -11,7 +11,6 @@
   var count = document.getElementById("draw-count");
   var form = document.getElementById("draw-form");
   var nameInput = document.getElementById("draw-name");
-  var csrf = document.querySelector('meta[name="csrf-token"]');
   var shape = null;
 
   map.pm.addControls({
@@ -20,18 +19,7 @@
     editMode: true, dragMode: false, cutPolygon: false, removalMode: false, rotateMode: false
   });
 
-  function post(url, body) {
-    return fetch(url, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "Accept": "application/json",
-                 "X-CSRFToken": csrf ? csrf.content : "" },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      return response.json().catch(function () { return {}; }).then(function (data) {
-        return { ok: response.ok, status: response.status, data: data };
-      });
-    });
-  }
+  var post = window.FieldMaps.postJSON;
 
   function say(text, isError) {
     count.textContent = text;

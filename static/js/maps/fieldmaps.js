@@ -36,6 +36,22 @@
   };
   function decodePath(flat, origin, k) { return FM.decodeGeom([[flat]], origin, k)[0][0]; }
 
+  /* POST JSON to the API with the page's CSRF token (meta csrf-token); resolves to
+   * {ok, status, data} whatever the answer, so callers can show the server's message. */
+  FM.postJSON = function (url, body) {
+    var csrf = document.querySelector('meta[name="csrf-token"]');
+    return fetch(url, {
+      method: 'POST', credentials: 'same-origin',
+      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json',
+                 'X-CSRFToken': csrf ? csrf.content : '' },
+      body: JSON.stringify(body)
+    }).then(function (response) {
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        return { ok: response.ok, status: response.status, data: data };
+      });
+    });
+  };
+
   FM.register = function (map, opts) {
     FM.maps[map.getContainer().id] = map; FM.last = map;
     map._fm = opts || {};
