@@ -20,7 +20,9 @@ class Household(db.Model):
 
     __table_args__ = (
         sa.UniqueConstraint("race_id", "household_key"),
-        sa.Index("ix_household_race_turf", "race_id", "turf_id"),
+        # A race's doors by turf, and the progress counts read from the index alone.
+        sa.Index("ix_household_race_progress", "race_id", "turf_id", "last_outcome",
+                 "last_knocked_at"),
         # A turf's doors in walk order (walk lists, turf maps, recounts) and ON DELETE SET NULL.
         sa.Index("ix_household_turf_walk", "turf_id", "walk_seq"),
     )
