@@ -77,10 +77,15 @@ def voters(file: Path, race_ref: str, mapping: tuple[str, ...], batch_size: int,
         if rejections_path:
             with rejections_path.open("w", encoding="utf-8", newline="") as out:
                 out.writelines(rejections_csv(db.session, report.run_id))
-            click.echo(f"All {problems:,} rows not imported: {rejections_path}")
+            click.echo(f"{_rows(problems)} not imported, all of them: {rejections_path}")
         else:
-            click.echo(f"All {problems:,} rows not imported: /imports/{report.run_id}/"
+            click.echo(f"{_rows(problems)} not imported, all of them: /imports/{report.run_id}/"
                        "rejections.csv on the race's import page, or --rejections FILE.")
+
+
+def _rows(n: int) -> str:
+    """"1 row", "25 rows"."""
+    return f"{n:,} row" if n == 1 else f"{n:,} rows"
 
 
 @imports.command("census")

@@ -60,7 +60,7 @@ def test_rejections_are_listed_at_most_twenty_and_written_on_request(db, runner,
     listed = [line for line in result.output.splitlines() if line.startswith("line ")]
     assert len(listed) == 20 and listed[0] == "line 2: empty_address: The address is empty."
     assert "... and 5 more." in result.output
-    assert f"All 25 rows not imported: {out}" in result.output
+    assert f"25 rows not imported, all of them: {out}" in result.output
     with out.open() as handle:
         assert len(list(csv.DictReader(handle))) == 25
 
