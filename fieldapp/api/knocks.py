@@ -29,13 +29,12 @@ def post_knock():
         return json_error(422, "invalid", "The body must be a JSON object.",
                           {"body": "expected a JSON object"})
     result = record_knocks(db.session, current_user, [body], far_metres=_far_metres())[0]
-    status = STATUS_CODES[result.status]
-    # The answer is built before the commit: after it every stored knock would be expired and
-    # reloaded one SELECT at a time just to be echoed back.
-    response = (json_error(status, result.status, MESSAGES[result.status], result.errors)
-                if status >= 400 else (jsonify(knock_json(result.knock)), status))
+    # Commit first: SQLite's write lock is held until then, and other phones wait on it.
     db.session.commit()
-    return response
+    status = STATUS_CODES[result.status]
+    if status >= 400:
+        return json_error(status, result.status, MESSAGES[result.status], result.errors)
+    return jsonify(knock_json(result.knock)), status
 
 
 @bp.post("/knocks/batch")
@@ -49,6 +48,5 @@ def post_knock_batch():
         return json_error(422, "invalid", f"At most {MAX_BATCH} knocks per batch.",
                           {"knocks": f"{len(knocks)} sent, {MAX_BATCH} allowed"})
     results = record_knocks(db.session, current_user, knocks, far_metres=_far_metres())
-    response = jsonify({"results": [result.as_json() for result in results]})  # before commit
     db.session.commit()
-    return response
+    return jsonify({"results": [result.as_json() for result in results]})

@@ -114,14 +114,18 @@ def start_session(db: Session, user: User, now: dt.datetime | None = None) -> st
     return token
 
 
+_SESSION_AND_USER = (sa.select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                     .where(LoginSession.token_hash == sa.bindparam("hash")))
+
+
 def load_session(db: Session, token: str, now: dt.datetime | None = None) -> User | None:
     """The user of a live login session, or None if it ended, expired or never existed."""
     now = now or utcnow()
-    login = db.scalar(sa.select(LoginSession).where(LoginSession.token_hash == hash_token(token)))
-    if login is None or login.revoked_at is not None or login.expires_at <= now:
+    found = db.execute(_SESSION_AND_USER, {"hash": hash_token(token)}).first()
+    if found is None:
         return None
-    user = login.user
-    if not user.active:
+    login, user = found
+    if login.revoked_at is not None or login.expires_at <= now or not user.active:
         return None
     user.session_token = token
     return user
@@ -203,16 +207,24 @@ def create_api_token(db: Session, user: User, name: str = "") -> str:
     return raw
 
 
+# Token and user in one query, built once: every API call (each knock of a shift) starts here.
+_TOKEN_AND_USER = (sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                   .where(ApiToken.token_hash == sa.bindparam("hash")))
+
+
 def user_for_api_token(db: Session, raw: str) -> User | None:
     """The active user behind a live API token, or None."""
-    token = db.scalar(sa.select(ApiToken).where(ApiToken.token_hash == hash_token(raw)))
-    if token is None or token.revoked_at is not None or not token.user.active:
+    found = db.execute(_TOKEN_AND_USER, {"hash": hash_token(raw)}).first()
+    if found is None:
+        return None
+    token, user = found
+    if token.revoked_at is not None or not user.active:
         return None
     now = utcnow()
     # Recording every use would make each API call a write; a minute's precision is enough.
     if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
         token.last_used_at = now
-    return token.user
+    return user
 
 
 def revoke_api_token(db: Session, user: User, token_id: int) -> None:

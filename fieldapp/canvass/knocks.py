@@ -1,21 +1,26 @@
 """Recording knocks: exactly once per phone UUID, only on doors the canvasser may knock.
 
-One engine serves a single knock and a 500-knock outbox sync: everything a batch needs is
-read in a handful of queries, every item gets its own verdict, and the valid ones are
-inserted together. Views own the commit.
+One engine serves a single knock and a 500-knock outbox sync. It is the hottest path of the
+app (every door of every shift), so it speaks SQL Core with statements built once: a knock
+costs a read of the user's earlier UUIDs, one read of the doors with the permission worked
+out in SQL, an INSERT ... ON CONFLICT DO NOTHING and one UPDATE of the doors' cached status,
+whether it comes alone or with 499 others. Every item gets its own verdict and the valid ones
+are inserted together. Views own the commit.
 """
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
 from geopy.distance import great_circle
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.util import identity_key
 
-from fieldapp.auth.access import managed_org_ids
-from fieldapp.auth.models import User
+from fieldapp.auth.models import MANAGER_ROLES, Membership, User
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.models_base import utcnow
@@ -26,6 +31,10 @@ from fieldapp.voters.models import Household, Voter
 MAX_BATCH = 500
 UNDO_WINDOW = dt.timedelta(seconds=90)  # a minute on the phone, plus slack for slow taps
 
+KNOCK = DoorKnock.__table__
+DOOR = Household.__table__
+Knock = Mapping[str, Any]  # a stored knock's columns, by name
+
 
 @dataclass
 class KnockResult:
@@ -33,7 +42,7 @@ class KnockResult:
 
     client_uuid: str | None
     status: str
-    knock: DoorKnock | None = None
+    knock: Knock | None = None
     errors: dict[str, str] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, Any]:
@@ -46,39 +55,94 @@ class KnockResult:
         return body
 
 
-def knock_json(knock: DoorKnock) -> dict[str, Any]:
+def knock_json(knock: Knock) -> dict[str, Any]:
     """A stored knock as the API returns it (device time back in the device's zone)."""
-    zone = dt.timezone(dt.timedelta(minutes=knock.knocked_at_offset_min))
+    zone = dt.timezone(dt.timedelta(minutes=knock["knocked_at_offset_min"]))
     location = None
-    if knock.latitude is not None:
-        location = {"lat": knock.latitude, "lon": knock.longitude, "accuracy_m": knock.accuracy_m}
+    if knock["latitude"] is not None:
+        location = {"lat": knock["latitude"], "lon": knock["longitude"],
+                    "accuracy_m": knock["accuracy_m"]}
+    distance = knock["distance_m"]
     return {
-        "id": knock.id, "client_uuid": knock.client_uuid, "household_id": knock.household_id,
-        "voter_id": knock.voter_id, "turf_id": knock.turf_id, "outcome": knock.outcome,
-        "answers": knock.answers or {}, "note": knock.note,
-        "knocked_at": knock.knocked_at.astimezone(zone).isoformat(),
-        "received_at": knock.received_at.isoformat(), "location": location,
-        "distance_m": None if knock.distance_m is None else round(knock.distance_m, 1),
-        "flagged_far": knock.flagged_far, "voids_knock_id": knock.voids_knock_id,
+        "id": knock["id"], "client_uuid": knock["client_uuid"],
+        "household_id": knock["household_id"], "voter_id": knock["voter_id"],
+        "turf_id": knock["turf_id"], "outcome": knock["outcome"],
+        "answers": knock["answers"] or {}, "note": knock["note"],
+        "knocked_at": knock["knocked_at"].astimezone(zone).isoformat(),
+        "received_at": knock["received_at"].isoformat(), "location": location,
+        "distance_m": None if distance is None else round(distance, 1),
+        "flagged_far": knock["flagged_far"], "voids_knock_id": knock["voids_knock_id"],
     }
+
+
+# ---------------------------------------------------------------- statements, built once
+
+_SEEN = sa.select(KNOCK).where(KNOCK.c.user_id == sa.bindparam("uid"),
+                               KNOCK.c.client_uuid.in_(sa.bindparam("uuids", expanding=True)))
+
+_MANAGES = sa.exists().where(
+    Membership.user_id == sa.bindparam("uid"), Membership.organization_id == Race.organization_id,
+    Membership.role.in_(MANAGER_ROLES))
+_HOLDS_TURF = sa.exists().where(
+    Assignment.turf_id == Household.turf_id, Assignment.volunteer_id == sa.bindparam("uid"),
+    Assignment.status == "active", Turf.id == Assignment.turf_id, Turf.status == "active")
+# The doors, and whether this user may knock each: an organizer of the door's chapter, or a
+# volunteer holding the door's (active) turf.
+_DOORS = (sa.select(Household.id, Household.race_id, Household.turf_id, Household.lat,
+                    Household.lon, sa.or_(_MANAGES, _HOLDS_TURF).label("allowed"))
+          .join(Race, Race.id == Household.race_id)
+          .where(Household.id.in_(sa.bindparam("ids", expanding=True))))
+
+_VOTERS = sa.select(Voter.id, Voter.household_id).where(
+    Voter.id.in_(sa.bindparam("ids", expanding=True)))
+
+_QUESTIONS = (sa.select(SurveyQuestion.id, SurveyQuestion.race_id, SurveyQuestion.kind,
+                        SurveyChoice.id)
+              .outerjoin(SurveyChoice, SurveyChoice.question_id == SurveyQuestion.id)
+              .where(SurveyQuestion.id.in_(sa.bindparam("ids", expanding=True))))
+
+_INSERTS = {
+    name: dialect.insert(KNOCK).on_conflict_do_nothing(
+        index_elements=["user_id", "client_uuid"]).returning(KNOCK.c.id, KNOCK.c.client_uuid)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+
+_at = sa.bindparam("at", type_=DOOR.c.last_knocked_at.type)
+_newer = sa.or_(DOOR.c.last_knocked_at.is_(None), DOOR.c.last_knocked_at <= _at)
+# Relative UPDATE: two phones knocking the same door at once both count, and the latest
+# outcome by device time wins whatever order the requests commit in.
+_BUMP_DOOR = DOOR.update().where(DOOR.c.id == sa.bindparam("hid")).values(
+    knock_count=DOOR.c.knock_count + sa.bindparam("n"),
+    last_outcome=sa.case((_newer, sa.bindparam("outcome")), else_=DOOR.c.last_outcome),
+    last_knocked_at=sa.case((_newer, _at), else_=DOOR.c.last_knocked_at))
+
+_voided = sa.select(KNOCK.c.voids_knock_id).where(
+    KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.voids_knock_id.is_not(None))
+_LIVE = (sa.select(KNOCK.c.outcome, KNOCK.c.knocked_at)
+         .where(KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.outcome != VOID,
+                KNOCK.c.id.not_in(_voided))
+         .order_by(KNOCK.c.knocked_at.desc(), KNOCK.c.id.desc()))
 
 
 @dataclass
 class _Context:
     """What a batch needs from the database, read once."""
 
-    existing: dict[str, DoorKnock]
-    households: dict[int, Household]
-    allowed_turfs: set[int]
-    managed_orgs: set[int]
-    race_orgs: dict[int, int]
+    existing: dict[str, Knock]
+    doors: dict[int, Any]  # id -> row (id, race_id, turf_id, lat, lon, allowed)
     voters: dict[int, int]
     questions: dict[int, tuple[int, str, set[int]]]
 
 
 def record_knocks(db: Session, user: User, payloads: list[Any], now: dt.datetime | None = None,
-                  far_metres: float = 150.0, _retry: bool = False) -> list[KnockResult]:
-    """Judge and store knocks; results come back in the order given."""
+                  far_metres: float = 150.0) -> list[KnockResult]:
+    """Judge and store knocks; results come back in the order given.
+
+    A UUID seen before is found by the INSERT itself (ON CONFLICT DO NOTHING), not by a read
+    ahead of it: a fresh knock, the common case, then costs no lookup of earlier knocks.
+    Only undos (which need the knock they void) and refused items (a replay of a knock whose
+    door has since left the volunteer's turfs is still a duplicate) look earlier UUIDs up.
+    """
     now = now or utcnow()
     parsed: list[KnockInput | KnockResult] = []
     for payload in payloads:
@@ -88,117 +152,102 @@ def record_knocks(db: Session, user: User, payloads: list[Any], now: dt.datetime
             uuid = payload.get("client_uuid") if isinstance(payload, dict) else None
             parsed.append(KnockResult(str(uuid) if uuid else None, "invalid", errors=error.fields))
     inputs = [p for p in parsed if isinstance(p, KnockInput)]
-    ctx = _load_context(db, user, inputs)
-    results: list[KnockResult] = []
-    fresh: dict[str, tuple[KnockInput, DoorKnock]] = {}
-    voids: dict[str, DoorKnock] = {}
-    for item in parsed:
-        results.append(item if isinstance(item, KnockResult)
-                       else _judge(item, user, ctx, fresh, voids, now, far_metres))
-    if not fresh:
-        return results
-    try:
-        with db.begin_nested():
-            db.add_all([knock for _, knock in fresh.values()])
-            db.flush()
-    except sa.exc.IntegrityError:
-        # Another request stored one of these UUIDs between our read and our insert
-        # (the same outbox sent twice at once): judge again, it is now a duplicate.
-        if _retry:
-            raise
-        return record_knocks(db, user, payloads, now, far_metres, _retry=True)
-    _link_voids(db, voids, fresh)
-    _refresh_households(db, ctx, fresh)
+    ctx = _load_context(db, user.id, inputs)
+    fresh: dict[str, dict[str, Any]] = {}
+    voids: dict[str, str] = {}  # undo's client_uuid -> client_uuid of the knock it voids
+    digests = [item.payload_hash() if isinstance(item, KnockInput) else "" for item in parsed]
+    results = [item if isinstance(item, KnockResult)
+               else _judge(item, digest, user.id, ctx, fresh, voids, now, far_metres)
+               for item, digest in zip(parsed, digests)]
+    refused = {item.client_uuid for item, result in zip(parsed, results)
+               if isinstance(item, KnockInput) and result.status in ("forbidden", "invalid")}
+    _load_seen(db, user.id, refused - ctx.existing.keys(), ctx)
+    lost = _insert(db, user.id, fresh, voids, ctx) if fresh else set()
+    again = lost | (refused & ctx.existing.keys())
+    results = [_judge_again(r.client_uuid, digest, ctx) if digest and r.client_uuid in again
+               else r for r, digest in zip(results, digests)]
+    if fresh:
+        _refresh_doors(db, [k for k in fresh.values() if k["client_uuid"] not in lost])
     return results
 
 
-def _load_context(db: Session, user: User, inputs: list[KnockInput]) -> _Context:
-    """Read existing UUIDs, doors, the user's turfs, voters and scripts in a few queries."""
-    uuids = {i.client_uuid for i in inputs} | {i.void_client_uuid for i in inputs if i.void_client_uuid}
-    existing = {k.client_uuid: k for k in db.scalars(
-        sa.select(DoorKnock).where(DoorKnock.user_id == user.id, DoorKnock.client_uuid.in_(uuids))
-    )} if uuids else {}
-    household_ids = {i.household_id for i in inputs}
-    households = {h.id: h for h in db.scalars(
-        sa.select(Household).where(Household.id.in_(household_ids)))} if household_ids else {}
-    race_ids = {h.race_id for h in households.values()}
-    race_orgs = dict(db.execute(sa.select(Race.id, Race.organization_id)
-                                .where(Race.id.in_(race_ids))).all()) if race_ids else {}
-    allowed_turfs = set(db.scalars(
-        sa.select(Assignment.turf_id).join(Turf, Turf.id == Assignment.turf_id)
-        .where(Assignment.volunteer_id == user.id, Assignment.status == "active",
-               Turf.status == "active")))
-    voter_ids = {i.voter_id for i in inputs if i.voter_id is not None}
-    voters = dict(db.execute(sa.select(Voter.id, Voter.household_id)
-                             .where(Voter.id.in_(voter_ids))).all()) if voter_ids else {}
-    question_ids = {q for i in inputs for q in i.answers}
+def _load_seen(db: Session, user_id: int, uuids: set[str], ctx: _Context) -> None:
+    """Add this user's stored knocks with these UUIDs to the context."""
+    if uuids:
+        ctx.existing.update({row.client_uuid: row._mapping for row in db.execute(
+            _SEEN, {"uid": user_id, "uuids": list(uuids)})})
+
+
+def _load_context(db: Session, user_id: int, inputs: list[KnockInput]) -> _Context:
+    """Doors with permissions, voters, scripts and undo targets: one query each, if needed."""
+    uuids = {i.void_client_uuid for i in inputs if i.void_client_uuid}
+    existing = {row.client_uuid: row._mapping for row in db.execute(
+        _SEEN, {"uid": user_id, "uuids": list(uuids | {i.client_uuid for i in inputs})})
+    } if uuids else {}  # an undo needs its target; a batch with one reads all its UUIDs
+    door_ids = list({i.household_id for i in inputs})
+    doors = {row.id: row for row in db.execute(
+        _DOORS, {"uid": user_id, "ids": door_ids})} if door_ids else {}
+    voter_ids = list({i.voter_id for i in inputs if i.voter_id is not None})
+    voters = dict(db.execute(_VOTERS, {"ids": voter_ids}).all()) if voter_ids else {}
+    question_ids = list({q for i in inputs for q in i.answers})
     questions: dict[int, tuple[int, str, set[int]]] = {}
     if question_ids:
-        for q in db.scalars(sa.select(SurveyQuestion).where(SurveyQuestion.id.in_(question_ids))):
-            questions[q.id] = (q.race_id, q.kind, set())
-        for choice_id, question_id in db.execute(
-                sa.select(SurveyChoice.id, SurveyChoice.question_id)
-                .where(SurveyChoice.question_id.in_(questions))):
-            questions[question_id][2].add(choice_id)
-    return _Context(existing, households, allowed_turfs, managed_org_ids(user), race_orgs,
-                    voters, questions)
+        for question_id, race_id, kind, choice_id in db.execute(_QUESTIONS, {"ids": question_ids}):
+            choices = questions.setdefault(question_id, (race_id, kind, set()))[2]
+            if choice_id is not None:
+                choices.add(choice_id)
+    return _Context(existing, doors, voters, questions)
 
 
-def _judge(item: KnockInput, user: User, ctx: _Context, fresh: dict, voids: dict,
-           now: dt.datetime, far_metres: float) -> KnockResult:
+def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: dict,
+           voids: dict, now: dt.datetime, far_metres: float) -> KnockResult:
     """The verdict for one parsed knock; a new knock is added to `fresh`."""
-    digest = item.payload_hash()
-    seen = ctx.existing.get(item.client_uuid) or (fresh.get(item.client_uuid) or (None, None))[1]
+    seen = ctx.existing.get(item.client_uuid) or fresh.get(item.client_uuid)
     if seen is not None:
-        if seen.payload_hash == digest:
+        if seen["payload_hash"] == digest:
             return KnockResult(item.client_uuid, "duplicate", seen)
         return KnockResult(item.client_uuid, "conflict", seen, {
             "client_uuid": "already used for a different knock"})
-    household = ctx.households.get(item.household_id)
-    if household is None or not _may_knock(household, ctx):
+    door = ctx.doors.get(item.household_id)
+    if door is None or not door.allowed:
         return KnockResult(item.client_uuid, "forbidden",
                            errors={"household_id": "this door is not in your turfs"})
-    errors = _check_against_door(item, household, ctx)
+    errors = _check_against_door(item, door, ctx)
     target = None
     if item.outcome == VOID:
-        target, problem = _void_target(item, household, ctx, fresh)
+        target, problem = _void_target(item, ctx, fresh)
         if problem:
             errors["voids"] = problem
     if errors:
         return KnockResult(item.client_uuid, "invalid", errors=errors)
     distance = None
-    if item.lat is not None and household.lat is not None:
-        distance = great_circle((item.lat, item.lon), (household.lat, household.lon)).meters
-    knock = DoorKnock(
-        client_uuid=item.client_uuid, payload_hash=digest, user_id=user.id,
-        race_id=household.race_id, household_id=household.id, voter_id=item.voter_id,
-        turf_id=household.turf_id, outcome=item.outcome,
-        answers={str(k): v for k, v in item.answers.items()} or None, note=item.note,
-        knocked_at=item.knocked_at, knocked_at_offset_min=item.offset_min, received_at=now,
-        latitude=item.lat, longitude=item.lon, accuracy_m=item.accuracy_m, distance_m=distance,
-        flagged_far=distance is not None and distance > far_metres,
-    )
-    fresh[item.client_uuid] = (item, knock)
-    if target is not None:
-        voids[item.client_uuid] = target
+    if item.lat is not None and door.lat is not None:
+        distance = great_circle((item.lat, item.lon), (door.lat, door.lon)).meters
+    knock = {
+        "id": None, "client_uuid": item.client_uuid, "payload_hash": digest, "user_id": user_id,
+        "race_id": door.race_id, "household_id": door.id, "voter_id": item.voter_id,
+        "turf_id": door.turf_id, "outcome": item.outcome,
+        "answers": {str(k): v for k, v in item.answers.items()} or None, "note": item.note,
+        "knocked_at": item.knocked_at, "knocked_at_offset_min": item.offset_min,
+        "received_at": now, "latitude": item.lat, "longitude": item.lon,
+        "accuracy_m": item.accuracy_m, "distance_m": distance,
+        "flagged_far": distance is not None and distance > far_metres,
+        "voids_knock_id": target["id"] if target is not None else None,
+    }
+    fresh[item.client_uuid] = knock
+    if target is not None and target["id"] is None:  # voids a knock of this same batch
+        voids[item.client_uuid] = target["client_uuid"]
     return KnockResult(item.client_uuid, "created", knock)
 
 
-def _may_knock(household: Household, ctx: _Context) -> bool:
-    """Organizers of the door's chapter, or a volunteer holding the door's turf."""
-    if ctx.race_orgs.get(household.race_id) in ctx.managed_orgs:
-        return True
-    return household.turf_id is not None and household.turf_id in ctx.allowed_turfs
-
-
-def _check_against_door(item: KnockInput, household: Household, ctx: _Context) -> dict[str, str]:
+def _check_against_door(item: KnockInput, door: Any, ctx: _Context) -> dict[str, str]:
     """Voter and answers must belong to this door and this race's script."""
     errors: dict[str, str] = {}
-    if item.voter_id is not None and ctx.voters.get(item.voter_id) != household.id:
+    if item.voter_id is not None and ctx.voters.get(item.voter_id) != door.id:
         errors["voter_id"] = "this voter does not live at this door"
     for question_id, value in item.answers.items():
         question = ctx.questions.get(question_id)
-        if question is None or question[0] != household.race_id:
+        if question is None or question[0] != door.race_id:
             errors[f"answers.{question_id}"] = "not a question of this race's script"
         elif question[1] == "choice" and _choice_id(value) not in question[2]:
             errors[f"answers.{question_id}"] = "not one of this question's choices"
@@ -212,69 +261,91 @@ def _choice_id(value: Any) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def _void_target(item: KnockInput, household: Household, ctx: _Context,
-                 fresh: dict) -> tuple[DoorKnock | None, str | None]:
+def _void_target(item: KnockInput, ctx: _Context, fresh: dict) -> tuple[Knock | None, str | None]:
     """The knock an undo voids (stored before, or earlier in this batch), or why not."""
-    target = ctx.existing.get(item.void_client_uuid) or \
-        (fresh.get(item.void_client_uuid) or (None, None))[1]
-    if target is None or target.outcome == VOID:
+    target = ctx.existing.get(item.void_client_uuid) or fresh.get(item.void_client_uuid)
+    if target is None or target["outcome"] == VOID:
         return None, "no knock of yours with this client_uuid to undo"
-    if target.household_id != household.id:
+    if target["household_id"] != item.household_id:
         return None, "the knock to undo is at another door"
-    if item.knocked_at - target.knocked_at > UNDO_WINDOW:
+    if item.knocked_at - target["knocked_at"] > UNDO_WINDOW:
         return None, "a knock can be undone only within a minute"
     return target, None
 
 
-def _link_voids(db: Session, voids: dict[str, DoorKnock], fresh: dict) -> None:
-    """Point each undo at the id of the knock it voids, now that both have ids."""
-    for client_uuid, target in voids.items():
-        fresh[client_uuid][1].voids_knock_id = target.id
-    if voids:
-        db.flush()
+def _insert(db: Session, user_id: int, fresh: dict[str, dict], voids: dict[str, str],
+            ctx: _Context) -> set[str]:
+    """Insert the new knocks and fill in their ids; return the UUIDs another request took first.
+
+    Undos of a knock of the same batch go in second, once that knock has its id. A UUID
+    stored by a concurrent request (the same outbox sent twice at once) is skipped by
+    ON CONFLICT DO NOTHING and judged again against what that request stored.
+    """
+    insert = _INSERTS[db.get_bind().dialect.name]
+    first = [k for uuid, k in fresh.items() if uuid not in voids]
+    lost = _insert_rows(db, insert, first)
+    for uuid, target_uuid in voids.items():
+        fresh[uuid]["voids_knock_id"] = fresh[target_uuid]["id"]
+    lost |= _insert_rows(db, insert, [fresh[uuid] for uuid in voids
+                                      if fresh[uuid]["voids_knock_id"] is not None])
+    lost |= {uuid for uuid in voids if fresh[uuid]["voids_knock_id"] is None}
+    _load_seen(db, user_id, lost, ctx)
+    return lost
 
 
-def _refresh_households(db: Session, ctx: _Context, fresh: dict) -> None:
+def _insert_rows(db: Session, insert: Any, knocks: list[dict]) -> set[str]:
+    """One multi-row INSERT; each knock gets its id; the UUIDs that were already taken."""
+    if not knocks:
+        return set()
+    columns = [{k: v for k, v in knock.items() if k != "id"} for knock in knocks]
+    ids = dict((uuid, id_) for id_, uuid in db.execute(insert, columns))
+    for knock in knocks:
+        knock["id"] = ids.get(knock["client_uuid"])
+    return {knock["client_uuid"] for knock in knocks if knock["id"] is None}
+
+
+def _judge_again(client_uuid: str, digest: str, ctx: _Context) -> KnockResult:
+    """A UUID already stored: a duplicate when the knock is the same, else a conflict."""
+    stored = ctx.existing.get(client_uuid)
+    if stored is None:  # an undo whose target another request stored as a different knock
+        return KnockResult(client_uuid, "invalid",
+                           errors={"voids": "no knock of yours with this client_uuid to undo"})
+    if stored["payload_hash"] == digest:
+        return KnockResult(client_uuid, "duplicate", stored)
+    return KnockResult(client_uuid, "conflict", stored,
+                       {"client_uuid": "already used for a different knock"})
+
+
+def _refresh_doors(db: Session, knocks: list[dict]) -> None:
     """Keep each door's cached latest outcome and knock count in step with its knocks.
 
     A new knock moves the cache forward when it is the latest by device time; an undo makes
     the door's latest live knock be looked up again.
     """
     recompute: set[int] = set()
-    latest: dict[int, tuple[DoorKnock, int]] = {}
-    for _item, knock in fresh.values():
-        if knock.outcome == VOID:
-            recompute.add(knock.household_id)
+    latest: dict[int, tuple[dict, int]] = {}
+    for knock in knocks:
+        if knock["outcome"] == VOID:
+            recompute.add(knock["household_id"])
             continue
-        best, count = latest.get(knock.household_id, (knock, 0))
-        if knock.knocked_at >= best.knocked_at:
+        best, count = latest.get(knock["household_id"], (knock, 0))
+        if knock["knocked_at"] >= best["knocked_at"]:
             best = knock
-        latest[knock.household_id] = (best, count + 1)
+        latest[knock["household_id"]] = (best, count + 1)
     if latest:
-        # Relative UPDATE: two phones knocking the same door at once both count, and the
-        # latest outcome by device time wins whatever order the requests commit in.
-        table = Household.__table__
-        at = sa.bindparam("at", type_=table.c.last_knocked_at.type)
-        newer = sa.or_(table.c.last_knocked_at.is_(None), table.c.last_knocked_at <= at)
-        db.execute(
-            table.update().where(table.c.id == sa.bindparam("hid")).values(
-                knock_count=table.c.knock_count + sa.bindparam("n"),
-                last_outcome=sa.case((newer, sa.bindparam("outcome")), else_=table.c.last_outcome),
-                last_knocked_at=sa.case((newer, at), else_=table.c.last_knocked_at)),
-            [{"hid": hid, "n": n, "outcome": k.outcome, "at": k.knocked_at}
-             for hid, (k, n) in latest.items()])
-        for hid in latest:
-            db.expire(ctx.households[hid], ["knock_count", "last_outcome", "last_knocked_at"])
+        db.execute(_BUMP_DOOR, [{"hid": hid, "n": n, "outcome": k["outcome"],
+                                 "at": k["knocked_at"]} for hid, (k, n) in latest.items()])
     for household_id in recompute:
-        household = ctx.households[household_id]
-        voided = sa.select(DoorKnock.voids_knock_id).where(
-            DoorKnock.household_id == household_id, DoorKnock.voids_knock_id.is_not(None))
-        live = (sa.select(DoorKnock)
-                .where(DoorKnock.household_id == household_id, DoorKnock.outcome != VOID,
-                       DoorKnock.id.not_in(voided))
-                .order_by(DoorKnock.knocked_at.desc(), DoorKnock.id.desc()))
-        knocks = db.scalars(live).all()
-        household.knock_count = len(knocks)
-        household.last_outcome = knocks[0].outcome if knocks else None
-        household.last_knocked_at = knocks[0].knocked_at if knocks else None
-    db.flush()
+        live = db.execute(_LIVE, {"hid": household_id}).all()
+        db.execute(DOOR.update().where(DOOR.c.id == household_id).values(
+            knock_count=len(live), last_outcome=live[0].outcome if live else None,
+            last_knocked_at=live[0].knocked_at if live else None))
+    for household_id in set(latest) | recompute:
+        _expire_loaded_door(db, household_id)
+
+
+def _expire_loaded_door(db: Session, household_id: int) -> None:
+    """A door the session already holds as an object must not show its old cached status."""
+    door = db.identity_map.get(identity_key(Household, household_id))
+    if door is not None:
+        db.expire(door, ["knock_count", "last_outcome", "last_knocked_at"])

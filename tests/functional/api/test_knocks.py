@@ -185,3 +185,49 @@ def test_session_clients_need_the_csrf_header(app, db, client, auth, world):
     token = csrf_token_from(client, "/my/turfs")
     accepted = client.post("/api/v1/knocks", json=body, headers={"X-CSRFToken": token})
     assert accepted.status_code == 201
+
+
+def test_replay_after_the_turf_was_taken_back_is_still_a_duplicate(db, client, world):
+    """An outbox that syncs late must not be told 'forbidden' for a knock already stored."""
+    from fieldapp.turf.models import Assignment
+
+    body = knock(world.doors[5])
+    assert _post(client, world, body).status_code == 201
+    db.execute(sa.update(Assignment).where(Assignment.turf_id == world.turf)
+               .values(status="ended"))
+    db.commit()
+    assert _post(client, world, body).status_code == 200
+    assert _post(client, world, body | {"outcome": "moved"}).status_code == 409
+    assert _post(client, world, knock(world.doors[5])).status_code == 403
+    assert _count(db) == 1
+
+
+def test_undo_in_the_same_batch_as_its_knock(db, client, world):
+    first = knock(world.doors[2], "contact")
+    undo = {"client_uuid": str(uuid.uuid4()), "household_id": world.doors[2],
+            "voids": first["client_uuid"], "knocked_at": utcnow().isoformat()}
+    again = knock(world.doors[2], "not_home")
+    response = client.post("/api/v1/knocks/batch", json={"knocks": [first, undo, again]},
+                           headers=world.headers("vol1"))
+    results = response.get_json()["results"]
+    assert [r["status"] for r in results] == ["created", "created", "created"]
+    assert results[1]["knock"]["voids_knock_id"] == results[0]["knock"]["id"]
+    stored = db.get(DoorKnock, results[1]["knock"]["id"])
+    assert stored.voids_knock_id == results[0]["knock"]["id"]
+    door = db.get(Household, world.doors[2])
+    assert door.knock_count == 1 and door.last_outcome == "not_home"
+
+
+def test_a_whole_outbox_sent_twice_is_stored_once(db, client, world):
+    """The second delivery finds every UUID taken (by the INSERT itself): all duplicates,
+    with the stored knocks, and the doors' counts do not move."""
+    items = [knock(door) for door in world.doors]
+    first = client.post("/api/v1/knocks/batch", json={"knocks": items},
+                        headers=world.headers("vol1")).get_json()["results"]
+    second = client.post("/api/v1/knocks/batch", json={"knocks": items},
+                         headers=world.headers("vol1")).get_json()["results"]
+    assert {r["status"] for r in first} == {"created"}
+    assert {r["status"] for r in second} == {"duplicate"}
+    assert [r["knock"] for r in second] == [r["knock"] for r in first]
+    assert _count(db) == len(world.doors)
+    assert sum(db.get(Household, d).knock_count for d in world.doors) == len(world.doors)
