@@ -382,6 +382,10 @@ class Server:
             str(chdir),
             "--log-level",
             "warning",
+            # Load the app before forking: every worker is ready when /healthz first answers.
+            # Without it the 32 keep-alive connections all went to the worker that finished
+            # importing fieldapp first, and the other sat idle (ss -tnp: 32/0).
+            "--preload",
             app,
         ]
         log(f"starting {name}: {' '.join(command[1:])}")
@@ -440,8 +444,14 @@ class Client:
     http.client reopens it. A request that fails on a dropped connection is sent once more:
     knocks are idempotent by client_uuid, so a second delivery is safe."""
 
+    # Phones and proxies do not hold one connection forever. Reopening now and then also lets
+    # gunicorn spread the volunteers over its workers: a gthread worker keeps every connection
+    # it accepted, and one kept for the whole run pinned 31 of 32 volunteers to one worker.
+    requests_per_connection = 50
+
     def __init__(self, port: int, token: str | None) -> None:
         self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+        self.sent = 0
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if token:
             self.headers["Authorization"] = f"Bearer {token}"
@@ -449,6 +459,9 @@ class Client:
 
     def post(self, path: str, body: bytes) -> tuple[int, bytes, float, bool]:
         """Status, body, seconds (of the successful attempt), and whether it was a retry."""
+        self.sent += 1
+        if self.requests_per_connection and self.sent % self.requests_per_connection == 0:
+            self.connection.close()  # http.client opens a new one for this request
         for attempt in (0, 1):
             started = time.perf_counter()
             try:
@@ -895,12 +908,15 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000, help="single knocks per phase")
     parser.add_argument("--max-batches", type=int, default=2_000)
     parser.add_argument("--replay-share", type=float, default=0.10)
+    parser.add_argument("--requests-per-connection", type=int, default=50,
+                        help="a volunteer reopens its connection after this many requests (0: never)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     parser.add_argument(
         "--strict", action="store_true", help="exit 1 when a speed target is missed"
     )
     args = parser.parse_args()
+    Client.requests_per_connection = args.requests_per_connection
     quick = {"warmup": 1.0, "single_seconds": 4.0, "batch_seconds": 4.0}
     full = {"warmup": 3.0, "single_seconds": 20.0, "batch_seconds": 15.0}
     for name, value in (quick if args.quick else full).items():
@@ -956,6 +972,7 @@ def main() -> int:
             "batch_s": args.batch_seconds,
             "batch_size": BATCH,
             "replay_share": args.replay_share,
+            "requests_per_connection": args.requests_per_connection,
         },
         "fieldapp": fieldapp,
         "minimal": minimal,
