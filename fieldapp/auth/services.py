@@ -207,23 +207,25 @@ def create_api_token(db: Session, user: User, name: str = "") -> str:
     return raw
 
 
-# Token and user in one query, built once: every API call (each knock of a shift) starts here.
-_TOKEN_AND_USER = (sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                   .where(ApiToken.token_hash == sa.bindparam("hash")))
+# The user and the token's state in one query, built once: every API call (each knock of a
+# shift) starts here, and loading only the user as an object halves its cost.
+_TOKEN_USER = (sa.select(User, ApiToken.id, ApiToken.revoked_at, ApiToken.last_used_at)
+               .join(ApiToken, ApiToken.user_id == User.id)
+               .where(ApiToken.token_hash == sa.bindparam("hash")))
 
 
 def user_for_api_token(db: Session, raw: str) -> User | None:
     """The active user behind a live API token, or None."""
-    found = db.execute(_TOKEN_AND_USER, {"hash": hash_token(raw)}).first()
+    found = db.execute(_TOKEN_USER, {"hash": hash_token(raw)}).first()
     if found is None:
         return None
-    token, user = found
-    if token.revoked_at is not None or not user.active:
+    user, token_id, revoked_at, last_used_at = found
+    if revoked_at is not None or not user.active:
         return None
     now = utcnow()
     # Recording every use would make each API call a write; a minute's precision is enough.
-    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
-        token.last_used_at = now
+    if last_used_at is None or now - last_used_at > dt.timedelta(minutes=1):
+        db.get(ApiToken, token_id).last_used_at = now
     return user
 
 
