@@ -1,6 +1,8 @@
 """Exports: knocks as VAN bulk-upload CSV and as plain CSV; turfs and district as GeoJSON.
 
-Generators of CSV lines, so a race of any size streams without being held in memory.
+Generators of CSV lines, so a race of any size streams without being held in memory. A view
+returns them to stream after its request's database session has ended: whatever they need of
+the race is read before the first line (as plain values), never lazily from the ORM object.
 """
 from __future__ import annotations
 
@@ -36,7 +38,7 @@ def van_result_ids(race: Race) -> dict[str, int]:
     return mapping
 
 
-def _rows(db: Session, race: Race) -> Iterator[Any]:
+def _rows(db: Session, race_id: int) -> Iterator[Any]:
     """Live knocks of a race with door, voter, turf and canvasser, in id order, in chunks."""
     head = aliased(Voter)
     first_voter = (sa.select(sa.func.min(head.id)).where(head.household_id == Household.id)
@@ -47,7 +49,7 @@ def _rows(db: Session, race: Race) -> Iterator[Any]:
              .join(User, User.id == DoorKnock.user_id)
              .outerjoin(Turf, Turf.id == DoorKnock.turf_id)
              .outerjoin(voter, voter.id == sa.func.coalesce(DoorKnock.voter_id, first_voter))
-             .where(*live_knocks(race.id)).order_by(DoorKnock.id))
+             .where(*live_knocks(race_id)).order_by(DoorKnock.id))
     yield from db.execute(query.execution_options(yield_per=CHUNK))
 
 
@@ -69,9 +71,13 @@ def van_csv(db: Session, race: Race, skipped: list[int] | None = None) -> Iterat
     The person is the knock's voter, else the door's first voter; knocks at doors with no
     VAN id are counted in `skipped` (VAN could not match them).
     """
-    mapping = van_result_ids(race)
+    return _van_lines(db, race.id, van_result_ids(race), skipped)
+
+
+def _van_lines(db: Session, race_id: int, mapping: dict[str, int],
+               skipped: list[int] | None) -> Iterator[str]:
     yield _line(VAN_COLUMNS)
-    for knock, _door, _turf, name, email, vanid in _rows(db, race):
+    for knock, _door, _turf, name, email, vanid in _rows(db, race_id):
         if not vanid:
             if skipped is not None:
                 skipped.append(knock.id)
@@ -82,10 +88,14 @@ def van_csv(db: Session, race: Race, skipped: list[int] | None = None) -> Iterat
 
 def plain_csv(db: Session, race: Race) -> Iterator[str]:
     """Every field of every live knock."""
+    return _plain_lines(db, race.id)
+
+
+def _plain_lines(db: Session, race_id: int) -> Iterator[str]:
     import json
 
     yield _line(PLAIN_COLUMNS)
-    for knock, door, turf_name, name, email, vanid in _rows(db, race):
+    for knock, door, turf_name, name, email, vanid in _rows(db, race_id):
         yield _line([knock.id, knock.client_uuid, _local(knock).isoformat(),
                      knock.received_at.isoformat(), knock.outcome, door.id, door.address_line,
                      door.unit, door.city, door.state, door.zip5, knock.voter_id, vanid or "",

@@ -96,3 +96,31 @@ def test_dashboard_page(client, auth, world, knocked):
     auth.logout()
     auth.login("vol1@example.org")
     assert client.get(f"/races/{world.race}/dashboard").status_code == 403
+
+
+@pytest.mark.parametrize("path", ["knocks-van.csv", "knocks.csv"])
+def test_csv_exports_stream_outside_the_tests_app_context(app, db, world, knocked, path):
+    """As under a real server: the request pushes its own app context, which ends (and its
+    database session with it) before the CSV body streams. Anything the stream needs from
+    the race must be read before that (the VAN export once answered 500 here)."""
+    import threading
+
+    from flask.testing import FlaskClient
+
+    from tests.conftest import AuthActions
+
+    answer: dict = {}
+
+    def download():  # a new thread has no app context: the request makes its own
+        client = FlaskClient(app, use_cookies=True)
+        AuthActions(client).login("org@example.org")
+        response = client.get(f"/races/{world.race}/export/{path}")
+        answer["status"] = response.status_code
+        answer["body"] = response.get_data(as_text=True)
+
+    thread = threading.Thread(target=download)
+    thread.start()
+    thread.join(timeout=60)
+    assert answer["status"] == 200
+    rows = list(csv.DictReader(io.StringIO(answer["body"])))
+    assert len(rows) == len(knocked)
