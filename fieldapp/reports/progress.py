@@ -187,7 +187,10 @@ def _projection(db: Session, race: Race, progress: dict[str, Any], today: dt.dat
     if remaining == 0:
         done_on = today
     election = race.election_date
+    passed = bool(election and election < today)  # a finished race: nothing to be behind for
     return {"doors_per_day": round(pace, 1), "remaining": remaining,
             "covered_on": done_on.isoformat() if done_on else None,
             "election_date": election.isoformat() if election else None,
-            "on_track": bool(done_on and election and done_on <= election)}
+            "election_passed": passed,
+            "days_to_election": (election - today).days if election and not passed else None,
+            "on_track": bool(done_on and election and not passed and done_on <= election)}

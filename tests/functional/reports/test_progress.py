@@ -59,3 +59,22 @@ def test_dashboard_figures(db, client, world):
     assert turf_a["knocked"] == 3 and turf_a["volunteers"] and turf_a["last_activity"] is not None
     assert board.projection["remaining"] == 9
     assert board.projection["doors_per_day"] == round(3 / 7, 1)
+
+
+def test_projection_against_an_election_to_come_and_one_past(db, client, auth, world):
+    race = db.get(Race, world.race)
+    _log(client, world, world.doors[0], "contact")
+    today = dt.date.today()
+    race.election_date = today + dt.timedelta(days=30)
+    db.commit()
+    ahead = dashboard(db, race, today=today).projection
+    assert ahead["days_to_election"] == 30 and not ahead["election_passed"]
+    assert ahead["on_track"] is False  # 11 doors left at 1/7 a day: long after election day
+    race.election_date = dt.date(2017, 5, 23)
+    db.commit()
+    past = dashboard(db, race, today=today).projection
+    assert past["election_passed"] and not past["on_track"] and past["days_to_election"] is None
+    auth.login("org@example.org")
+    page = client.get(f"/races/{world.race}/dashboard").get_data(as_text=True)
+    assert "election day was <strong>2017-05-23</strong> (this race is over)" in page
+    assert "behind" not in page
