@@ -152,6 +152,11 @@ def test_offline_walk_survives_reload_and_syncs_once(db, phone, turf):
     rows = wait_for_knocks(db, 5)
     assert sorted(k.household_id for k in rows) == sorted(turf["doors"][:5])
     assert len({k.client_uuid for k in rows}) == 5
+    # Back online the list is the server's again, no longer the phone's offline copy.
+    page.wait_for_function(
+        "() => !document.getElementById('turf-progress').textContent.includes('offline copy')",
+        timeout=10_000)
+    assert page.locator(".door.is-done").count() == 5
 
 
 def test_server_errors_keep_the_outbox(db, phone, turf):
@@ -190,6 +195,8 @@ def test_undo_within_a_minute(db, phone, turf):
     page.click("#undo")
     wait_queued(page, 0)
     assert page.inner_text("#next-door-button .door-address") == "100 Test St"
+    assert "Undone" in page.inner_text("#toast-text")
+    assert not page.is_visible("#undo")  # nothing left to undo: no dead button
     phone.set_offline(False)
     # Undo after it was sent: an undo event voids it on the server.
     log_not_home(page)

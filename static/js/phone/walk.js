@@ -51,9 +51,15 @@
     return store.putJson(store.config().turfUrl, turf).catch(function () {});
   }
 
+  /** "147 16th St #3": a bare unit number after the street reads like another address. */
+  function fullAddress(door) {
+    if (!door.unit) return door.address;
+    return door.address + (/^[0-9A-Za-z-]+$/.test(door.unit) ? " #" : ", ") + door.unit;
+  }
+
   function doorSummary(door) {
     var box = el("div", "door-text");
-    box.appendChild(el("span", "door-address", door.address + (door.unit ? " " + door.unit : "")));
+    box.appendChild(el("span", "door-address", fullAddress(door)));
     box.appendChild(el("span", "door-voters", door.voters.map(function (v) { return v.name; }).join(", ")));
     return box;
   }
@@ -120,7 +126,7 @@
     lastSeq = door.seq;
     draw();
     window.scrollTo({ top: 0 });
-    return outbox.add(payload, { turf_id: turf.id, prev_outcome: prev, address: door.address })
+    return outbox.add(payload, { turf_id: turf.id, prev_outcome: prev, address: fullAddress(door) })
       .then(function () {
         keepTurf();
         offerUndo(payload.client_uuid, door, prev, outcome);
@@ -147,7 +153,7 @@
   function offerUndo(uuid, door, prev, outcome) {
     if (undoable) clearTimeout(undoable.timer);
     undoable = { uuid: uuid, door: door, prev: prev, timer: setTimeout(hideToast, UNDO_MS) };
-    showToast("Saved: " + label(outcome) + " at " + door.address, true);
+    showToast("Saved: " + label(outcome) + " at " + fullAddress(door), true);
   }
 
   /** Undo the last knock: drop it if still queued, else queue an undo event for the server. */
@@ -159,14 +165,14 @@
       if (taken) return null;
       return outbox.add({ client_uuid: store.uuid(), household_id: last.door.id, voids: last.uuid,
                           knocked_at: store.localIso() },
-                        { turf_id: turf.id, restores: last.prev, address: last.door.address })
+                        { turf_id: turf.id, restores: last.prev, address: fullAddress(last.door) })
         .then(function () { if (navigator.onLine) outbox.sync(); });
     }).then(function () {
       last.door.last_outcome = last.prev;
       lastSeq = last.door.seq - 1;
       draw();
       keepTurf();
-      showToast("Undone: " + last.door.address + " is back on the list.", false);
+      showToast("Undone: " + fullAddress(last.door) + " is back on the list.", false);
       setTimeout(function () { if (!undoable) $("toast").hidden = true; }, 4000);
     });
   }
@@ -198,9 +204,30 @@
     });
   }
 
+  /** Back online: take the doors' latest status from the server (another canvasser may have
+   * knocked them) and stop calling the list an offline copy. Queued knocks stay on top. */
+  function refresh() {
+    if (!turf) return Promise.resolve();
+    return store.fetchJson(store.config().turfUrl).then(function (result) {
+      if (!result.fresh) return null;
+      return outbox.list().then(function (items) {
+        var latest = {};
+        result.data.households.forEach(function (d) { latest[d.id] = d.last_outcome || null; });
+        turf.households.forEach(function (d) {
+          if (d.id in latest) d.last_outcome = latest[d.id];
+        });
+        applyQueued(items);
+        fieldapp.offlineCopy = false;
+        draw();
+        keepTurf();
+      });
+    }).catch(function () { /* still no signal: keep the copy */ });
+  }
+
   function start() {
     var cfg = store.config();
     $("undo").addEventListener("click", undo);
+    window.addEventListener("online", function () { setTimeout(refresh, 2000); });
     var workerReady = fieldapp.app.boot();
     var loaded = store.fetchJson(cfg.turfUrl).then(showTurf, function () {
       $("turf-progress").textContent = "No signal, and this turf's doors are not on this phone yet. " +
@@ -213,5 +240,5 @@
   }
 
   document.addEventListener("DOMContentLoaded", start);
-  fieldapp.walk = { undo: undo, logKnock: logKnock };
+  fieldapp.walk = { undo: undo, logKnock: logKnock, refresh: refresh };
 })();
