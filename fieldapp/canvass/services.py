@@ -25,6 +25,7 @@ class AssignmentView:
     shift_date: dt.date | None
     doors: int
     knocked: int
+    synthetic: bool = False  # a demo race: its doors and people are made up
 
     def as_json(self) -> dict:
         """The API shape."""
@@ -48,7 +49,8 @@ def assignments_for(db: Session, user: User) -> list[AssignmentView]:
         .subquery()
     )
     rows = db.execute(
-        sa.select(Assignment, Turf.name, Race.id, Race.name, doors.c.doors, doors.c.knocked)
+        sa.select(Assignment, Turf.name, Race.id, Race.name, doors.c.doors, doors.c.knocked,
+                  Race.district_is_synthetic)
         .join(Turf, Assignment.turf_id == Turf.id)
         .join(Race, Turf.race_id == Race.id)
         .outerjoin(doors, doors.c.turf_id == Turf.id)
@@ -58,6 +60,6 @@ def assignments_for(db: Session, user: User) -> list[AssignmentView]:
     ).all()
     return [
         AssignmentView(a.id, a.turf_id, turf_name, race_id, race_name, a.shift_date,
-                       int(n_doors or 0), int(n_knocked or 0))
-        for a, turf_name, race_id, race_name, n_doors, n_knocked in rows
+                       int(n_doors or 0), int(n_knocked or 0), bool(synthetic))
+        for a, turf_name, race_id, race_name, n_doors, n_knocked, synthetic in rows
     ]
