@@ -21,13 +21,15 @@ from fieldapp.turf.models import Assignment, Turf
 
 
 def _members(organization_id: int) -> list[tuple[int, str]]:
-    """(user id, name) of a chapter's members, for the assign drop-down."""
+    """(user id, name) of a chapter's members, for the assign drop-down; nobody is picked
+    until the organizer picks (a preselected name made wrong assignments one click away)."""
     rows = db.session.execute(
         sa.select(User.id, User.name, User.email, Membership.role)
         .join(Membership, Membership.user_id == User.id)
         .where(Membership.organization_id == organization_id, User.active.is_(True))
         .order_by(Membership.role.desc(), User.name)).all()
-    return [(uid, f"{name or email.split('@')[0]} ({role})") for uid, name, email, role in rows]
+    return [(0, "Choose…")] + [(uid, f"{name or email.split('@')[0]} ({role})")
+                               for uid, name, email, role in rows]
 
 
 @bp.route("/races/<int:race_id>/turfs")

@@ -1,0 +1,78 @@
+"""An organizer goes from a loaded race to assigned, printed turfs without leaving the browser,
+and the volunteer finds the turf on their phone at once (real Chromium, nothing from outside)."""
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+
+from fieldapp.turf.models import Assignment, Turf
+from tests import factories
+from tests.e2e.conftest import login
+
+
+def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_server):
+    ny = factories.org(db, "ny-wfp")
+    race = factories.race(db, ny, "NY race")
+    factories.households(db, race, 60)
+    factories.user(db, "org@example.org", ny, "organizer", name="Olga Organizer")
+    factories.user(db, "vol@example.org", ny, "volunteer", name="Val Volunteer")
+    db.commit()
+
+    page = context.new_page()
+    page.set_viewport_size({"width": 1200, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("response", lambda r: r.status >= 500 and errors.append(f"{r.status} {r.url}"))
+    login(page, "org@example.org")
+    page.goto(f"/races/{race.id}")
+    page.click("text=Turf and assignments")
+
+    # Cut: the form is open while the race has no turf.
+    page.fill("input[name=doors]", "20")
+    page.click("button:has-text('Cut turf')")
+    page.wait_for_load_state("networkidle")
+    rows = page.locator("#turf-table tbody tr")
+    assert rows.count() == 3
+    turfs = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)
+                       .order_by(Turf.name)).all()
+    assert sorted(t.door_count for t in turfs) == [20, 20, 20]
+
+    # Assign the first turf: nobody is preselected, so choosing is required.
+    first = rows.nth(0)
+    turf_name = first.locator("td a").first.inner_text()
+    assert first.locator("select[name=volunteer]").input_value() == "0"
+    first.locator("button:has-text('Assign')").click()
+    page.wait_for_load_state("networkidle")
+    assert "Pick a volunteer" in page.inner_text("body")
+    assert db.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
+    first = page.locator("#turf-table tbody tr").nth(0)
+    first.locator("select[name=volunteer]").select_option(label="Val Volunteer (volunteer)")
+    shift = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    first.locator("input[name=shift_date]").fill(shift)
+    first.locator("button:has-text('Assign')").click()
+    page.wait_for_load_state("networkidle")
+    assert f"{turf_name} assigned to Val Volunteer" in page.inner_text("body")
+    assert "Val Volunteer" in page.locator("#turf-table tbody tr").nth(0).inner_text()
+
+    # Print: the walk sheet lists the turf's doors in walk order.
+    page.locator("#turf-table tbody tr").nth(0).locator("text=walk sheet").click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == turf_name
+    sheet_rows = page.locator("table tbody tr")
+    assert sheet_rows.count() == 20
+    numbers = [sheet_rows.nth(i).locator("td").first.inner_text() for i in range(20)]
+    assert numbers == [str(n) for n in range(1, 21)]
+    assert errors == []
+
+    # The volunteer sees it on their phone straight away.
+    phone = browser.new_context(base_url=live_server, viewport={"width": 360, "height": 740})
+    try:
+        mine = phone.new_page()
+        login(mine, "vol@example.org")
+        mine.goto("/my/turfs")
+        card = mine.locator(".turf-card")
+        assert card.count() == 1
+        assert turf_name in card.inner_text() and shift in card.inner_text()
+    finally:
+        phone.close()
