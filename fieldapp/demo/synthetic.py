@@ -117,8 +117,9 @@ def voter_names(rng: np.random.Generator) -> list[tuple[str, str]]:
     """One to four synthetic residents (about 1.6 on average) sharing a last name mostly."""
     count = int(rng.choice([1, 2, 3, 4], p=[0.5, 0.35, 0.1, 0.05]))
     last = str(rng.choice(LAST_NAMES))
+    firsts = rng.choice(FIRST_NAMES, size=count, replace=False)  # no two John Lopezes at a door
     names = []
-    for _ in range(count):
+    for first in firsts:
         family = last if rng.random() < 0.8 else str(rng.choice(LAST_NAMES))
-        names.append((str(rng.choice(FIRST_NAMES)), family))
+        names.append((str(first), family))
     return names

@@ -46,3 +46,11 @@ def test_demo_races_have_districts_goals_and_walk_order(db, runner):
         seqs = db.scalars(sa.select(Household.walk_seq).where(Household.race_id == race.id)
                           .where(Household.turf_id.is_not(None))).all()
         assert None not in seqs
+
+
+def test_demo_residents_of_a_door_have_different_first_names(db, runner):
+    assert runner.invoke(args=["demo", "load", "--households-per-race", "200"]).exit_code == 0
+    same = db.execute(sa.select(Voter.household_id, Voter.first_name, Voter.last_name)
+                      .group_by(Voter.household_id, Voter.first_name, Voter.last_name)
+                      .having(sa.func.count() > 1)).all()
+    assert same == []
