@@ -248,3 +248,24 @@ def test_logout_warns_about_unsent_knocks_and_wipes_the_phone(db, phone, turf):
         dbs: (await indexedDB.databases()).map(d => d.name)})""")
     assert left == {"caches": [], "dbs": []}
     assert knocks(db) == []
+
+
+def test_flats_of_one_building_share_one_numbered_pin(db, phone, turf):
+    """Doors at one point (units of a building) draw one pin, "2-4", not numbers on top of
+    each other; tapping it opens the first door there still to knock."""
+    from fieldapp.voters.models import Household
+
+    first = db.get(Household, turf["doors"][1])
+    for door_id, unit in zip(turf["doors"][1:4], ("1", "2", "3")):
+        door = db.get(Household, door_id)
+        door.lat, door.lon, door.unit = first.lat, first.lon, unit
+    db.commit()
+    page = open_walk(phone, turf["id"])
+    page.wait_for_selector(".door-pin")
+    labels = page.eval_on_selector_all(".door-pin", "pins => pins.map(p => p.textContent)")
+    assert sorted(labels) == sorted(["1", "2-4", "5", "6", "7", "8"])
+    assert "#1" in page.locator(".door").nth(1).inner_text()  # the unit reads as a unit
+    log_not_home(page)  # door 1
+    page.locator(".door-pin", has_text="2-4").dispatch_event("click")
+    page.wait_for_selector("#sheet:not([hidden])")
+    assert page.inner_text("#sheet-title") == "#2 102 Test St #1"  # the first flat to knock

@@ -27,6 +27,12 @@
     }
   }
 
+  /** "147 16th St #3": a bare unit number after the street reads like another address. */
+  function doorAddress(door) {
+    if (!door.unit) return door.address;
+    return door.address + (/^[0-9A-Za-z-]+$/.test(door.unit) ? " #" : ", ") + door.unit;
+  }
+
   function outcomeLabel(code) {
     var o = (fieldapp.outcomes || {})[code];
     return o ? o.label : (code === "void" || !code ? "Undo" : code);
@@ -110,5 +116,5 @@
     return registerWorker();
   }
 
-  fieldapp.app = { boot: boot, outcomeLabel: outcomeLabel };
+  fieldapp.app = { boot: boot, outcomeLabel: outcomeLabel, doorAddress: doorAddress };
 })();

@@ -51,11 +51,7 @@
     return store.putJson(store.config().turfUrl, turf).catch(function () {});
   }
 
-  /** "147 16th St #3": a bare unit number after the street reads like another address. */
-  function fullAddress(door) {
-    if (!door.unit) return door.address;
-    return door.address + (/^[0-9A-Za-z-]+$/.test(door.unit) ? " #" : ", ") + door.unit;
-  }
+  function fullAddress(door) { return fieldapp.app.doorAddress(door); }
 
   function doorSummary(door) {
     var box = el("div", "door-text");

@@ -105,7 +105,7 @@
   /** Show the sheet for a door; onSave(outcome, {answers, note, voter_id}) records it. */
   function open(door, script, onSave) {
     current = { door: door, script: script || [], onSave: onSave, answers: {}, voterId: null };
-    $("sheet-title").textContent = "#" + door.seq + " " + door.address + (door.unit ? " " + door.unit : "");
+    $("sheet-title").textContent = "#" + door.seq + " " + fieldapp.app.doorAddress(door);
     $("sheet-voters").textContent = door.voters.map(function (v) { return v.name; }).join(", ");
     $("talk-form").hidden = true;
     drawOutcomes();

@@ -21,37 +21,61 @@
       L.polyline(coords.map(function (c) { return [c[1], c[0]]; }),
                  { color: "#5b2a86", weight: 4, opacity: 0.8 }).addTo(map);
     }
-    var markers = {};
+    // Doors at one point (the flats of a building) share one pin, "7-12": stacked pins
+    // hid each other's numbers.
+    var groups = [];
+    var byPoint = {};
     var points = [];
     turf.households.forEach(function (door) {
       if (door.lat === null || door.lon === null) return;
-      var marker = L.marker([door.lat, door.lon], { icon: icon(door, false), keyboard: false,
-                                                    title: door.address });
-      marker.on("click", function () { options.onDoor(door); });
-      marker.addTo(map);
-      markers[door.id] = marker;
-      points.push([door.lat, door.lon]);
+      var key = door.lat.toFixed(6) + "," + door.lon.toFixed(6);
+      var group = byPoint[key];
+      if (!group) {
+        group = byPoint[key] = { doors: [], marker: null };
+        groups.push(group);
+        points.push([door.lat, door.lon]);
+      }
+      group.doors.push(door);
+    });
+    groups.forEach(function (group) {
+      var first = group.doors[0];
+      var title = first.address + (group.doors.length > 1 ? " (" + group.doors.length + " doors)" : "");
+      group.marker = L.marker([first.lat, first.lon], { icon: icon(group, null), keyboard: false,
+                                                        title: title });
+      group.marker.on("click", function () {
+        var open = group.doors.filter(function (d) { return !d.last_outcome; });
+        options.onDoor(open[0] || group.doors[0]);
+      });
+      group.marker.addTo(map);
     });
     if (points.length) map.fitBounds(points, { padding: [20, 20], maxZoom: 18 });
     else map.setView([0, 0], 2);
-    return { map: map, markers: markers, doors: turf.households, here: null };
+    return { map: map, groups: groups, doors: turf.households, here: null };
   }
 
-  function icon(door, isNext) {
-    var state = isNext ? "next" : door.last_outcome ? "done" : "todo";
-    return L.divIcon({ className: "door-pin door-pin-" + state, html: String(door.seq),
-                       iconSize: [26, 26], iconAnchor: [13, 13] });
+  function pinLabel(doors) {
+    var seqs = doors.map(function (d) { return d.seq; });
+    if (seqs.length === 1) return String(seqs[0]);
+    return Math.min.apply(null, seqs) + "-" + Math.max.apply(null, seqs);
+  }
+
+  function icon(group, nextId) {
+    var isNext = group.doors.some(function (d) { return d.id === nextId; });
+    var done = group.doors.every(function (d) { return d.last_outcome; });
+    var state = isNext ? "next" : done ? "done" : "todo";
+    var label = pinLabel(group.doors);
+    var width = Math.max(26, 9 * label.length + 8);
+    return L.divIcon({ className: "door-pin door-pin-" + state, html: label,
+                       iconSize: [width, 26], iconAnchor: [width / 2, 13] });
   }
 
   /** Restyle the pins after a knock: done, still to do, and the next door. */
   function update(view, nextId) {
     if (!view) return;
-    view.doors.forEach(function (door) {
-      var marker = view.markers[door.id];
-      if (marker) {
-        marker.setIcon(icon(door, door.id === nextId));
-        if (door.id === nextId) marker.setZIndexOffset(1000); else marker.setZIndexOffset(0);
-      }
+    view.groups.forEach(function (group) {
+      var isNext = group.doors.some(function (d) { return d.id === nextId; });
+      group.marker.setIcon(icon(group, nextId));
+      group.marker.setZIndexOffset(isNext ? 1000 : 0);
     });
   }
 
