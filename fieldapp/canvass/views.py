@@ -9,12 +9,13 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp.auth import access
 from fieldapp.canvass import services
 from fieldapp.canvass.blueprint import bp
+from fieldapp.canvass.worker import worker_script
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.security import DEFAULT_CSP
@@ -76,8 +77,8 @@ def _csp_with_tiles(tiles: str) -> str:
 @bp.route("/sw.js")
 def service_worker():
     """The offline worker, served from the root so it may control every page of the site."""
-    path = Path(current_app.static_folder) / "js" / "phone" / "sw.js"
-    response = send_file(path, mimetype="text/javascript", max_age=0)
+    response = current_app.response_class(worker_script(current_app.static_folder),
+                                          mimetype="text/javascript")
     response.headers["Service-Worker-Allowed"] = "/"
     # Browsers must check for a new worker on every visit, or phones keep old code for a day.
     response.headers["Cache-Control"] = "no-cache"

@@ -1,8 +1,9 @@
 /* fieldapp offline worker, served as /sw.js (scope "/").
  *
  * - The app shell (phone CSS and JS, vendored Leaflet) is kept at install and served from the
- *   cache while a fresh copy is fetched in the background (stale-while-revalidate). Bump the
- *   version in SHELL when these files change, so phones drop the old set at once.
+ *   cache while a fresh copy is fetched in the background (stale-while-revalidate). The server
+ *   replaces the SHELL name below with a digest of SHELL_FILES (fieldapp/canvass/worker.py), so
+ *   phones drop the old set as soon as any of these files changes.
  * - The phone pages (/my/turfs, /walk/<id>) are fetched from the network first and kept; with
  *   no network the kept copy opens, so the walk list works after a reload with no signal.
  * - Everything else (API calls, POSTs, organizer pages) is left to the network: the outbox in
