@@ -25,24 +25,45 @@ def bar_chart(items: list[tuple[str, float]], *, width: int = 640, bar_height: i
             f'xmlns="http://www.w3.org/2000/svg" font-size="13">{"".join(rows)}</svg>')
 
 
-def day_chart(days: list[dict], *, width: int = 640, height: int = 180) -> str:
-    """Knocks (bars) and contacts (darker bars) per day."""
+def _every_day(days: list[dict]) -> list[dict]:
+    """The days from the first to the last, those without knocks as zeros: a time axis that
+    skipped quiet days made a gap in the canvass look like steady work."""
+    import datetime as dt
+
+    known = {d["day"]: d for d in days}
+    first, last = dt.date.fromisoformat(days[0]["day"]), dt.date.fromisoformat(days[-1]["day"])
+    span = (last - first).days + 1
+    return [known.get(day, {"day": day, "knocks": 0, "contacts": 0})
+            for day in ((first + dt.timedelta(days=i)).isoformat() for i in range(span))]
+
+
+def day_chart(days: list[dict], *, width: int = 640, height: int = 200) -> str:
+    """Knocks (light bars) and contacts (dark bars) per day, every day shown, with a legend."""
     if not days:
         return '<p class="muted">No knocks yet.</p>'
+    days = _every_day(days)
     peak = max(d["knocks"] for d in days) or 1
+    top, bottom = 22, 20  # room for the legend above and the dates below
+    plot = height - top - bottom
     step = width / len(days)
     bar = max(2.0, step * 0.8)
-    parts = []
+    parts = [f'<rect x="0" y="4" width="12" height="12" fill="#b9a3d0"/>'
+             f'<text x="16" y="15">knocks</text>'
+             f'<rect x="80" y="4" width="12" height="12" fill="#5b2a86"/>'
+             f'<text x="96" y="15">contacts</text>'
+             f'<text x="{width}" y="15" text-anchor="end">peak {peak:,} knocks a day</text>']
     for index, day in enumerate(days):
         x = index * step
-        knocks_h = (height - 30) * day["knocks"] / peak
-        contacts_h = (height - 30) * day["contacts"] / peak
+        knocks_h = plot * day["knocks"] / peak
+        contacts_h = plot * day["contacts"] / peak
         title = escape(f'{day["day"]}: {day["knocks"]} knocks, {day["contacts"]} contacts')
         parts.append(f'<g><title>{title}</title>'
-                     f'<rect x="{x:.1f}" y="{height - 20 - knocks_h:.1f}" width="{bar:.1f}" height="{knocks_h:.1f}" fill="#b9a3d0"/>'
-                     f'<rect x="{x:.1f}" y="{height - 20 - contacts_h:.1f}" width="{bar:.1f}" height="{contacts_h:.1f}" fill="#5b2a86"/></g>')
+                     f'<rect x="{x:.1f}" y="{top + plot - knocks_h:.1f}" width="{bar:.1f}" height="{knocks_h:.1f}" fill="#b9a3d0"/>'
+                     f'<rect x="{x:.1f}" y="{top + plot - contacts_h:.1f}" width="{bar:.1f}" height="{contacts_h:.1f}" fill="#5b2a86"/></g>')
     first, last = escape(days[0]["day"]), escape(days[-1]["day"])
-    parts.append(f'<text x="0" y="{height - 4}">{first}</text>'
+    parts.append(f'<line x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}" stroke="#888"/>'
+                 f'<text x="0" y="{height - 4}">{first}</text>'
                  f'<text x="{width}" y="{height - 4}" text-anchor="end">{last}</text>')
     return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
+            f'aria-label="Knocks and contacts per day, {first} to {last}" '
             f'xmlns="http://www.w3.org/2000/svg" font-size="12">{"".join(parts)}</svg>')

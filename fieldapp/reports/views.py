@@ -29,8 +29,9 @@ def dashboard(race_id: int):
     outcomes = [(BY_CODE[code].label, n) for code, n in board.progress["by_outcome"].items() if n]
     return render_template(
         "reports/dashboard.html", race=race, board=board,
-        outcome_chart=charts.bar_chart(sorted(outcomes, key=lambda item: -item[1])),
-        support_chart=charts.bar_chart(list(board.support.items()), colour="#1b7a3a"),
+        outcome_chart=charts.bar_chart(sorted(outcomes, key=lambda item: -item[1]), width=480),
+        support_chart=charts.bar_chart(list(board.support.items()), colour="#1b7a3a",
+                                       width=480),
         day_chart=charts.day_chart(board.per_day))
 
 
