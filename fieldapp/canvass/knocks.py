@@ -23,6 +23,7 @@ from sqlalchemy.orm.util import identity_key
 from fieldapp.auth.models import MANAGER_ROLES, Membership, User
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.models import DoorKnock
+from fieldapp.canvass.pg_unnest import column_arrays, unnest_insert
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.models import Assignment, Turf
@@ -101,7 +102,7 @@ _QUESTIONS = (sa.select(SurveyQuestion.id, SurveyQuestion.race_id, SurveyQuestio
               .outerjoin(SurveyChoice, SurveyChoice.question_id == SurveyQuestion.id)
               .where(SurveyQuestion.id.in_(sa.bindparam("ids", expanding=True))))
 
-_INSERTS = {
+_INSERTS = {  # PostgreSQL takes a batch through unnest() (fieldapp/canvass/pg_unnest.py)
     name: dialect.insert(KNOCK).on_conflict_do_nothing(
         index_elements=["user_id", "client_uuid"]).returning(KNOCK.c.id, KNOCK.c.client_uuid)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
@@ -297,8 +298,15 @@ def _insert_rows(db: Session, insert: Any, knocks: list[dict]) -> set[str]:
     """One multi-row INSERT; each knock gets its id; the UUIDs that were already taken."""
     if not knocks:
         return set()
-    columns = [{k: v for k, v in knock.items() if k != "id"} for knock in knocks]
-    ids = dict((uuid, id_) for id_, uuid in db.execute(insert, columns))
+    if len(knocks) > 1 and db.get_bind().dialect.name == "postgresql":
+        # One short statement with a typed array per column, not 20 parameters a knock.
+        rows = db.connection().exec_driver_sql(
+            unnest_insert(KNOCK, ("user_id", "client_uuid"), ("id", "client_uuid")),
+            column_arrays(KNOCK, knocks))
+    else:
+        rows = db.execute(insert, [{k: v for k, v in knock.items() if k != "id"}
+                                   for knock in knocks])
+    ids = dict((uuid, id_) for id_, uuid in rows)
     for knock in knocks:
         knock["id"] = ids.get(knock["client_uuid"])
     return {knock["client_uuid"] for knock in knocks if knock["id"] is None}

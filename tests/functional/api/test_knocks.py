@@ -231,3 +231,27 @@ def test_a_whole_outbox_sent_twice_is_stored_once(db, client, world):
     assert [r["knock"] for r in second] == [r["knock"] for r in first]
     assert _count(db) == len(world.doors)
     assert sum(db.get(Household, d).knock_count for d in world.doors) == len(world.doors)
+
+
+def test_a_batch_stores_every_field_as_sent(db, client, world):
+    """Batches take another INSERT than single knocks on PostgreSQL (unnest of arrays):
+    every column must come back as it went in, None included."""
+    door = db.get(Household, world.doors[0])
+    full = knock(door.id, "contact", voter_id=door.voters[0].id, note="Wants a lawn sign",
+                 answers={str(world.question): world.choices[3]},
+                 location={"lat": door.lat + 0.0001, "lon": door.lon, "accuracy_m": 8.5})
+    bare = knock(world.doors[1])  # no voter, answers, note or location
+    sent = client.post("/api/v1/knocks/batch", json={"knocks": [full, bare]},
+                       headers=world.headers("vol1")).get_json()["results"]
+    assert [r["status"] for r in sent] == ["created", "created"]
+    stored = {k.client_uuid: k for k in db.scalars(sa.select(DoorKnock))}
+    first, second = stored[full["client_uuid"]], stored[bare["client_uuid"]]
+    assert first.answers == {str(world.question): world.choices[3]}
+    assert (first.voter_id, first.note, first.accuracy_m) == (door.voters[0].id, "Wants a lawn sign", 8.5)
+    assert first.latitude == full["location"]["lat"] and 10 < first.distance_m < 12
+    assert first.knocked_at.utcoffset().total_seconds() == 0 and first.knocked_at_offset_min == -240
+    assert first.flagged_far is False and first.turf_id == world.turf and first.race_id == world.race
+    assert second.answers is None and second.voter_id is None and second.latitude is None
+    assert second.note == "" and second.distance_m is None and second.voids_knock_id is None
+    assert sent[0]["knock"] == client.post("/api/v1/knocks", json=full,
+                                           headers=world.headers("vol1")).get_json()
