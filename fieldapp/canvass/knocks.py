@@ -282,30 +282,30 @@ def _insert(db: Session, user_id: int, fresh: dict[str, dict], voids: dict[str, 
     stored by a concurrent request (the same outbox sent twice at once) is skipped by
     ON CONFLICT DO NOTHING and judged again against what that request stored.
     """
-    insert = _INSERTS[db.get_bind().dialect.name]
+    dialect = db.get_bind().dialect.name
     first = [k for uuid, k in fresh.items() if uuid not in voids]
-    lost = _insert_rows(db, insert, first)
+    lost = _insert_rows(db, dialect, first)
     for uuid, target_uuid in voids.items():
         fresh[uuid]["voids_knock_id"] = fresh[target_uuid]["id"]
-    lost |= _insert_rows(db, insert, [fresh[uuid] for uuid in voids
-                                      if fresh[uuid]["voids_knock_id"] is not None])
+    lost |= _insert_rows(db, dialect, [fresh[uuid] for uuid in voids
+                                       if fresh[uuid]["voids_knock_id"] is not None])
     lost |= {uuid for uuid in voids if fresh[uuid]["voids_knock_id"] is None}
     _load_seen(db, user_id, lost, ctx)
     return lost
 
 
-def _insert_rows(db: Session, insert: Any, knocks: list[dict]) -> set[str]:
+def _insert_rows(db: Session, dialect: str, knocks: list[dict]) -> set[str]:
     """One multi-row INSERT; each knock gets its id; the UUIDs that were already taken."""
     if not knocks:
         return set()
-    if len(knocks) > 1 and db.get_bind().dialect.name == "postgresql":
+    if len(knocks) > 1 and dialect == "postgresql":
         # One short statement with a typed array per column, not 20 parameters a knock.
         rows = db.connection().exec_driver_sql(
             unnest_insert(KNOCK, ("user_id", "client_uuid"), ("id", "client_uuid")),
             column_arrays(KNOCK, knocks))
     else:
-        rows = db.execute(insert, [{k: v for k, v in knock.items() if k != "id"}
-                                   for knock in knocks])
+        rows = db.execute(_INSERTS[dialect], [{k: v for k, v in knock.items() if k != "id"}
+                                              for knock in knocks])
     ids = dict((uuid, id_) for id_, uuid in rows)
     for knock in knocks:
         knock["id"] = ids.get(knock["client_uuid"])

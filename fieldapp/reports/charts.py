@@ -1,6 +1,7 @@
 """Small SVG charts drawn on the server: no chart library, no CDN, readable when printed."""
 from __future__ import annotations
 
+import datetime as dt
 from html import escape
 
 
@@ -28,8 +29,6 @@ def bar_chart(items: list[tuple[str, float]], *, width: int = 640, bar_height: i
 def _every_day(days: list[dict]) -> list[dict]:
     """The days from the first to the last, those without knocks as zeros: a time axis that
     skipped quiet days made a gap in the canvass look like steady work."""
-    import datetime as dt
-
     known = {d["day"]: d for d in days}
     first, last = dt.date.fromisoformat(days[0]["day"]), dt.date.fromisoformat(days[-1]["day"])
     span = (last - first).days + 1
