@@ -1,14 +1,14 @@
 """Authentication for every /api/v1 route: a Bearer token, or the session plus X-CSRFToken."""
 from __future__ import annotations
 
-from flask import g, request
-from flask_login import current_user
+from flask import g, request, session
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms import ValidationError
 
 from fieldapp.api.blueprint import bp
+from fieldapp.auth.api_callers import ApiCaller, caller_for_api_token, caller_for_login_session
 from fieldapp.errorhandlers import json_error
-from fieldapp.extensions import csrf, limiter
+from fieldapp.extensions import csrf, db, limiter
 
 # Token clients have no cookie to forge; session clients are checked below instead.
 csrf.exempt(bp)
@@ -27,17 +27,39 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 @bp.before_request
 def authenticate():
-    """Refuse anonymous calls; demand the CSRF header when a browser session is used."""
+    """Refuse anonymous calls; demand the CSRF header when a browser session is used.
+
+    The caller is known from one query (fieldapp/auth/api_callers.py); the full user is
+    loaded only by views that touch `current_user`.
+    """
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if not current_user.is_authenticated:
+    caller = _identify()
+    if caller is None:
         return json_error(401, "unauthorized", "Log in or send an API token.")
-    if request.method not in SAFE_METHODS and not g.get("auth_via_token"):
+    g.api_caller = caller
+    if caller.token_touched:  # the token's last use moved (at most once a minute): keep it
+        db.session.commit()
+    if request.method not in SAFE_METHODS and not caller.via_token:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except (ValidationError, CSRFError) as error:
             return json_error(400, "csrf", f"Missing or bad X-CSRFToken header: {error}")
     return None
+
+
+def _identify() -> ApiCaller | None:
+    """A Bearer token when one is sent, else the browser's login session."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return caller_for_api_token(db.session, header[7:].strip())
+    token = session.get("_user_id")  # where Flask-Login keeps our login-session token
+    return caller_for_login_session(db.session, token) if isinstance(token, str) else None
+
+
+def api_caller() -> ApiCaller:
+    """The caller authenticate() let in."""
+    return g.api_caller
 
 
 def json_body() -> dict:

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
-from flask_login import current_user
 
+from fieldapp.api.auth import api_caller
 from fieldapp.api.blueprint import bp
 from fieldapp.canvass.knocks import MAX_BATCH, knock_json, record_knocks
 from fieldapp.errorhandlers import json_error
@@ -28,7 +28,7 @@ def post_knock():
     if not isinstance(body, dict):
         return json_error(422, "invalid", "The body must be a JSON object.",
                           {"body": "expected a JSON object"})
-    result = record_knocks(db.session, current_user, [body], far_metres=_far_metres())[0]
+    result = record_knocks(db.session, api_caller().user_id, [body], far_metres=_far_metres())[0]
     # Commit first: SQLite's write lock is held until then, and other phones wait on it.
     db.session.commit()
     status = STATUS_CODES[result.status]
@@ -47,6 +47,6 @@ def post_knock_batch():
     if len(knocks) > MAX_BATCH:
         return json_error(422, "invalid", f"At most {MAX_BATCH} knocks per batch.",
                           {"knocks": f"{len(knocks)} sent, {MAX_BATCH} allowed"})
-    results = record_knocks(db.session, current_user, knocks, far_metres=_far_metres())
+    results = record_knocks(db.session, api_caller().user_id, knocks, far_metres=_far_metres())
     db.session.commit()
     return jsonify({"results": [result.as_json() for result in results]})

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask import Request, g
 
-from fieldapp.auth import services
+from fieldapp.auth import api_callers, services
+from fieldapp.auth.models import User
 from fieldapp.extensions import db, login_manager
 
 login_manager.login_view = "auth.login"
@@ -25,12 +26,14 @@ def load_user_from_bearer(request: Request):
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
-    user = services.user_for_api_token(db.session, header[7:].strip())
-    if user is not None:
-        g.auth_via_token = True
-        if db.session.dirty:  # last_used_at moved (at most once a minute): keep it
+    caller = g.get("api_caller")  # the API's authenticate() hook checked the token already
+    if caller is None or not caller.via_token:
+        caller = api_callers.caller_for_api_token(db.session, header[7:].strip())
+        if caller is None:
+            return None
+        if caller.token_touched:  # last_used_at moved (at most once a minute): keep it
             db.session.commit()
-    return user
+    return db.session.get(User, caller.user_id)
 
 
 @login_manager.unauthorized_handler

@@ -20,10 +20,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
-from fieldapp.auth.models import MANAGER_ROLES, Membership, User
+from fieldapp.auth.models import MANAGER_ROLES, Membership
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.canvass.pg_unnest import column_arrays, unnest_insert
+from fieldapp.direct_sql import DirectStatement
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.models import Assignment, Turf
@@ -80,32 +81,44 @@ def knock_json(knock: Knock) -> dict[str, Any]:
 
 _SEEN = sa.select(KNOCK).where(KNOCK.c.user_id == sa.bindparam("uid"),
                                KNOCK.c.client_uuid.in_(sa.bindparam("uuids", expanding=True)))
+_ONE_SEEN = DirectStatement(sa.select(KNOCK).where(KNOCK.c.user_id == sa.bindparam("uid"),
+                                                   KNOCK.c.client_uuid == sa.bindparam("uuid")))
 
-_MANAGES = sa.exists().where(
+_MANAGES = sa.exists().where(  # roles spelt out: the same SQL text for every knock
     Membership.user_id == sa.bindparam("uid"), Membership.organization_id == Race.organization_id,
-    Membership.role.in_(MANAGER_ROLES))
+    sa.or_(*(Membership.role == role for role in MANAGER_ROLES)))
 _HOLDS_TURF = sa.exists().where(
     Assignment.turf_id == Household.turf_id, Assignment.volunteer_id == sa.bindparam("uid"),
     Assignment.status == "active", Turf.id == Assignment.turf_id, Turf.status == "active")
 # The doors, and whether this user may knock each: an organizer of the door's chapter, or a
 # volunteer holding the door's (active) turf.
-_DOORS = (sa.select(Household.id, Household.race_id, Household.turf_id, Household.lat,
-                    Household.lon, sa.or_(_MANAGES, _HOLDS_TURF).label("allowed"))
-          .join(Race, Race.id == Household.race_id)
-          .where(Household.id.in_(sa.bindparam("ids", expanding=True))))
+_DOOR_PERMISSIONS = (sa.select(Household.id, Household.race_id, Household.turf_id, Household.lat,
+                               Household.lon, sa.or_(_MANAGES, _HOLDS_TURF).label("allowed"))
+                     .join(Race, Race.id == Household.race_id))
+_DOORS = _DOOR_PERMISSIONS.where(Household.id.in_(sa.bindparam("ids", expanding=True)))
+_ONE_DOOR = DirectStatement(_DOOR_PERMISSIONS.where(Household.id == sa.bindparam("id")))
 
 _VOTERS = sa.select(Voter.id, Voter.household_id).where(
     Voter.id.in_(sa.bindparam("ids", expanding=True)))
+_ONE_VOTER = DirectStatement(sa.select(Voter.id, Voter.household_id).where(
+    Voter.id == sa.bindparam("id")))
 
-_QUESTIONS = (sa.select(SurveyQuestion.id, SurveyQuestion.race_id, SurveyQuestion.kind,
-                        SurveyChoice.id)
-              .outerjoin(SurveyChoice, SurveyChoice.question_id == SurveyQuestion.id)
-              .where(SurveyQuestion.id.in_(sa.bindparam("ids", expanding=True))))
+_SCRIPTS = (sa.select(SurveyQuestion.id, SurveyQuestion.race_id, SurveyQuestion.kind,
+                      SurveyChoice.id.label("choice_id"))
+            .outerjoin(SurveyChoice, SurveyChoice.question_id == SurveyQuestion.id))
+_QUESTIONS = _SCRIPTS.where(SurveyQuestion.id.in_(sa.bindparam("ids", expanding=True)))
+_RACE_SCRIPT = DirectStatement(_SCRIPTS.where(SurveyQuestion.race_id == sa.bindparam("race")))
 
 _INSERTS = {  # PostgreSQL takes a batch through unnest() (fieldapp/canvass/pg_unnest.py)
     name: dialect.insert(KNOCK).on_conflict_do_nothing(
         index_elements=["user_id", "client_uuid"]).returning(KNOCK.c.id, KNOCK.c.client_uuid)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+_KNOCK_COLUMNS = [c for c in KNOCK.columns if not c.primary_key]
+_INSERT_ONE = {  # a single knock: the same statement with one row, on the driver's cursor
+    name: DirectStatement(insert.values({c.name: sa.bindparam(c.name, type_=c.type)
+                                         for c in _KNOCK_COLUMNS}))
+    for name, insert in _INSERTS.items()
 }
 
 _at = sa.bindparam("at", type_=DOOR.c.last_knocked_at.type)
@@ -116,6 +129,7 @@ _BUMP_DOOR = DOOR.update().where(DOOR.c.id == sa.bindparam("hid")).values(
     knock_count=DOOR.c.knock_count + sa.bindparam("n"),
     last_outcome=sa.case((_newer, sa.bindparam("outcome")), else_=DOOR.c.last_outcome),
     last_knocked_at=sa.case((_newer, _at), else_=DOOR.c.last_knocked_at))
+_BUMP_DOORS = DirectStatement(_BUMP_DOOR)
 
 _voided = sa.select(KNOCK.c.voids_knock_id).where(
     KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.voids_knock_id.is_not(None))
@@ -135,7 +149,7 @@ class _Context:
     questions: dict[int, tuple[int, str, set[int]]]
 
 
-def record_knocks(db: Session, user: User, payloads: list[Any], now: dt.datetime | None = None,
+def record_knocks(db: Session, user_id: int, payloads: list[Any], now: dt.datetime | None = None,
                   far_metres: float = 150.0) -> list[KnockResult]:
     """Judge and store knocks; results come back in the order given.
 
@@ -153,51 +167,78 @@ def record_knocks(db: Session, user: User, payloads: list[Any], now: dt.datetime
             uuid = payload.get("client_uuid") if isinstance(payload, dict) else None
             parsed.append(KnockResult(str(uuid) if uuid else None, "invalid", errors=error.fields))
     inputs = [p for p in parsed if isinstance(p, KnockInput)]
-    ctx = _load_context(db, user.id, inputs)
+    conn = db.connection()  # Core statements run on the session's connection, in its transaction
+    ctx = _load_context(conn, user_id, inputs)
     fresh: dict[str, dict[str, Any]] = {}
     voids: dict[str, str] = {}  # undo's client_uuid -> client_uuid of the knock it voids
     digests = [item.payload_hash() if isinstance(item, KnockInput) else "" for item in parsed]
     results = [item if isinstance(item, KnockResult)
-               else _judge(item, digest, user.id, ctx, fresh, voids, now, far_metres)
+               else _judge(item, digest, user_id, ctx, fresh, voids, now, far_metres)
                for item, digest in zip(parsed, digests)]
     refused = {item.client_uuid for item, result in zip(parsed, results)
                if isinstance(item, KnockInput) and result.status in ("forbidden", "invalid")}
-    _load_seen(db, user.id, refused - ctx.existing.keys(), ctx)
-    lost = _insert(db, user.id, fresh, voids, ctx) if fresh else set()
+    _load_seen(conn, user_id, refused - ctx.existing.keys(), ctx)
+    lost = _insert(conn, user_id, fresh, voids, ctx) if fresh else set()
     again = lost | (refused & ctx.existing.keys())
     results = [_judge_again(r.client_uuid, digest, ctx) if digest and r.client_uuid in again
                else r for r, digest in zip(results, digests)]
     if fresh:
-        _refresh_doors(db, [k for k in fresh.values() if k["client_uuid"] not in lost])
+        _refresh_doors(db, conn, [k for k in fresh.values() if k["client_uuid"] not in lost])
     return results
 
 
-def _load_seen(db: Session, user_id: int, uuids: set[str], ctx: _Context) -> None:
+def _load_seen(conn: sa.Connection, user_id: int, uuids: set[str], ctx: _Context) -> None:
     """Add this user's stored knocks with these UUIDs to the context."""
     if uuids:
-        ctx.existing.update({row.client_uuid: row._mapping for row in db.execute(
-            _SEEN, {"uid": user_id, "uuids": list(uuids)})})
+        ctx.existing.update(_seen(conn, user_id, list(uuids)))
 
 
-def _load_context(db: Session, user_id: int, inputs: list[KnockInput]) -> _Context:
+def _seen(conn: sa.Connection, user_id: int, uuids: list[str]) -> dict[str, Knock]:
+    """This user's stored knocks with these UUIDs, by UUID."""
+    if len(uuids) == 1:
+        return {row.client_uuid: row._asdict()
+                for row in _ONE_SEEN.rows(conn, {"uid": user_id, "uuid": uuids[0]})}
+    return {row.client_uuid: row._mapping
+            for row in conn.execute(_SEEN, {"uid": user_id, "uuids": uuids})}
+
+
+def _load_context(conn: sa.Connection, user_id: int, inputs: list[KnockInput]) -> _Context:
     """Doors with permissions, voters, scripts and undo targets: one query each, if needed."""
     uuids = {i.void_client_uuid for i in inputs if i.void_client_uuid}
-    existing = {row.client_uuid: row._mapping for row in db.execute(
-        _SEEN, {"uid": user_id, "uuids": list(uuids | {i.client_uuid for i in inputs})})
-    } if uuids else {}  # an undo needs its target; a batch with one reads all its UUIDs
+    # An undo needs its target; a batch with one reads all its UUIDs.
+    existing = _seen(conn, user_id, list(uuids | {i.client_uuid for i in inputs})) if uuids else {}
     door_ids = list({i.household_id for i in inputs})
-    doors = {row.id: row for row in db.execute(
-        _DOORS, {"uid": user_id, "ids": door_ids})} if door_ids else {}
+    if len(door_ids) == 1:  # a single knock, the phone online: the driver's cursor directly
+        found = _ONE_DOOR.rows(conn, {"uid": user_id, "id": door_ids[0]})
+    else:
+        found = conn.execute(_DOORS, {"uid": user_id, "ids": door_ids}) if door_ids else []
+    doors = {row.id: row for row in found}
     voter_ids = list({i.voter_id for i in inputs if i.voter_id is not None})
-    voters = dict(db.execute(_VOTERS, {"ids": voter_ids}).all()) if voter_ids else {}
+    if len(voter_ids) == 1:
+        voters = dict(_ONE_VOTER.rows(conn, {"id": voter_ids[0]}))
+    else:
+        voters = dict(conn.execute(_VOTERS, {"ids": voter_ids}).all()) if voter_ids else {}
+    return _Context(existing, doors, voters, _load_questions(conn, inputs, doors))
+
+
+def _load_questions(conn: sa.Connection, inputs: list[KnockInput],
+                    doors: dict[int, Any]) -> dict[int, tuple[int, str, set[int]]]:
+    """The questions answered, as id -> (race, kind, choice ids): the race's whole script
+    when all the doors are of one race (a canvass), else the questions by id."""
     question_ids = list({q for i in inputs for q in i.answers})
+    if not question_ids:
+        return {}
+    races = {door.race_id for door in doors.values()}
+    if len(races) == 1:
+        found = _RACE_SCRIPT.rows(conn, {"race": races.pop()})
+    else:
+        found = conn.execute(_QUESTIONS, {"ids": question_ids})
     questions: dict[int, tuple[int, str, set[int]]] = {}
-    if question_ids:
-        for question_id, race_id, kind, choice_id in db.execute(_QUESTIONS, {"ids": question_ids}):
-            choices = questions.setdefault(question_id, (race_id, kind, set()))[2]
-            if choice_id is not None:
-                choices.add(choice_id)
-    return _Context(existing, doors, voters, questions)
+    for question_id, race_id, kind, choice_id in found:
+        choices = questions.setdefault(question_id, (race_id, kind, set()))[2]
+        if choice_id is not None:
+            choices.add(choice_id)
+    return questions
 
 
 def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: dict,
@@ -274,7 +315,7 @@ def _void_target(item: KnockInput, ctx: _Context, fresh: dict) -> tuple[Knock | 
     return target, None
 
 
-def _insert(db: Session, user_id: int, fresh: dict[str, dict], voids: dict[str, str],
+def _insert(conn: sa.Connection, user_id: int, fresh: dict[str, dict], voids: dict[str, str],
             ctx: _Context) -> set[str]:
     """Insert the new knocks and fill in their ids; return the UUIDs another request took first.
 
@@ -282,29 +323,31 @@ def _insert(db: Session, user_id: int, fresh: dict[str, dict], voids: dict[str, 
     stored by a concurrent request (the same outbox sent twice at once) is skipped by
     ON CONFLICT DO NOTHING and judged again against what that request stored.
     """
-    dialect = db.get_bind().dialect.name
+    dialect = conn.dialect.name
     first = [k for uuid, k in fresh.items() if uuid not in voids]
-    lost = _insert_rows(db, dialect, first)
+    lost = _insert_rows(conn, dialect, first)
     for uuid, target_uuid in voids.items():
         fresh[uuid]["voids_knock_id"] = fresh[target_uuid]["id"]
-    lost |= _insert_rows(db, dialect, [fresh[uuid] for uuid in voids
+    lost |= _insert_rows(conn, dialect, [fresh[uuid] for uuid in voids
                                        if fresh[uuid]["voids_knock_id"] is not None])
     lost |= {uuid for uuid in voids if fresh[uuid]["voids_knock_id"] is None}
-    _load_seen(db, user_id, lost, ctx)
+    _load_seen(conn, user_id, lost, ctx)
     return lost
 
 
-def _insert_rows(db: Session, dialect: str, knocks: list[dict]) -> set[str]:
+def _insert_rows(conn: sa.Connection, dialect: str, knocks: list[dict]) -> set[str]:
     """One multi-row INSERT; each knock gets its id; the UUIDs that were already taken."""
     if not knocks:
         return set()
-    if len(knocks) > 1 and dialect == "postgresql":
+    if len(knocks) == 1:
+        rows = _INSERT_ONE[dialect].rows(conn, knocks[0])
+    elif dialect == "postgresql":
         # One short statement with a typed array per column, not 20 parameters a knock.
-        rows = db.connection().exec_driver_sql(
+        rows = conn.exec_driver_sql(
             unnest_insert(KNOCK, ("user_id", "client_uuid"), ("id", "client_uuid")),
             column_arrays(KNOCK, knocks))
     else:
-        rows = db.execute(_INSERTS[dialect], [{k: v for k, v in knock.items() if k != "id"}
+        rows = conn.execute(_INSERTS[dialect], [{k: v for k, v in knock.items() if k != "id"}
                                               for knock in knocks])
     ids = dict((uuid, id_) for id_, uuid in rows)
     for knock in knocks:
@@ -324,7 +367,7 @@ def _judge_again(client_uuid: str, digest: str, ctx: _Context) -> KnockResult:
                        {"client_uuid": "already used for a different knock"})
 
 
-def _refresh_doors(db: Session, knocks: list[dict]) -> None:
+def _refresh_doors(db: Session, conn: sa.Connection, knocks: list[dict]) -> None:
     """Keep each door's cached latest outcome and knock count in step with its knocks.
 
     A new knock moves the cache forward when it is the latest by device time; an undo makes
@@ -341,11 +384,11 @@ def _refresh_doors(db: Session, knocks: list[dict]) -> None:
             best = knock
         latest[knock["household_id"]] = (best, count + 1)
     if latest:
-        db.execute(_BUMP_DOOR, [{"hid": hid, "n": n, "outcome": k["outcome"],
+        _BUMP_DOORS.many(conn, [{"hid": hid, "n": n, "outcome": k["outcome"],
                                  "at": k["knocked_at"]} for hid, (k, n) in latest.items()])
     for household_id in recompute:
-        live = db.execute(_LIVE, {"hid": household_id}).all()
-        db.execute(DOOR.update().where(DOOR.c.id == household_id).values(
+        live = conn.execute(_LIVE, {"hid": household_id}).all()
+        conn.execute(DOOR.update().where(DOOR.c.id == household_id).values(
             knock_count=len(live), last_outcome=live[0].outcome if live else None,
             last_knocked_at=live[0].knocked_at if live else None))
     for household_id in set(latest) | recompute:

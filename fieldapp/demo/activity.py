@@ -56,7 +56,7 @@ def add_turfs_and_knocks(db: Session, race: Race, organizer: User, volunteers: l
         start = now - dt.timedelta(days=day, hours=float(rng.uniform(0, 4)))
         payloads = [_payload(door, start + dt.timedelta(minutes=2.5 * i), questions, rng)
                     for i, door in enumerate(doors[: int(len(doors) * share)])]
-        record_knocks(db, walker, payloads, now=now)
+        record_knocks(db, walker.id, payloads, now=now)
 
 
 def _payload(door, when: dt.datetime, questions: dict, rng: np.random.Generator) -> dict:

@@ -64,3 +64,51 @@ def test_cannot_revoke_someone_elses_token(db, client, auth, token):
     db.commit()
     auth.login("other@example.org")
     assert client.post("/account/tokens/1/revoke").status_code == 404
+
+
+def _me(client, headers=None):
+    return client.get("/api/v1/me", headers=headers or {})
+
+
+def test_a_deactivated_users_token_and_session_stop_working(db, client, auth, token):
+    auth.login("vol@example.org")
+    assert _me(client).status_code == 200
+    assert _me(client, {"Authorization": f"Bearer {token}"}).status_code == 200
+    factories.get_user(db, "vol@example.org").active = False
+    db.commit()
+    assert _me(client).status_code == 401
+    assert _me(client, {"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_an_ended_login_session_is_refused_by_the_api(db, client, auth, token):
+    auth.login("vol@example.org")
+    assert _me(client).status_code == 200
+    from fieldapp.auth.models import LoginSession
+
+    db.execute(sa.update(LoginSession).values(revoked_at=sa.func.now()))
+    db.commit()
+    assert _me(client).status_code == 401
+
+
+def test_a_wrong_token_is_refused_even_with_a_session(client, auth, token):
+    """Credentials sent explicitly are checked, not quietly replaced by the cookie's."""
+    auth.login("vol@example.org")
+    assert _me(client, {"Authorization": "Bearer fa_wrong"}).status_code == 401
+
+
+def test_token_use_is_written_at_most_once_a_minute(db, token):
+    import datetime as dt
+
+    from fieldapp.auth.api_callers import caller_for_api_token
+    from fieldapp.models_base import utcnow
+
+    now = utcnow()
+    first = caller_for_api_token(db, token, now)
+    db.commit()
+    again = caller_for_api_token(db, token, now + dt.timedelta(seconds=30))
+    later = caller_for_api_token(db, token, now + dt.timedelta(minutes=2))
+    db.commit()
+    assert first.token_touched and not again.token_touched and later.token_touched
+    assert first.user_id == again.user_id == factories.get_user(db, "vol@example.org").id
+    db.expire_all()
+    assert db.scalar(sa.select(ApiToken.last_used_at)) == now + dt.timedelta(minutes=2)

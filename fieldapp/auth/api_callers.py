@@ -1,0 +1,76 @@
+"""Who is calling the API: a user id from one small query, the full User only on demand.
+
+Every knock a phone sends starts here, so this answers with the least the knock needs (the
+caller's user id, checked live) from one statement on the driver's cursor
+(fieldapp/direct_sql.py). Views that need the whole user (its name, its memberships) get it
+through Flask-Login's `current_user`, loaded by id when first touched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from fieldapp.auth.models import ApiToken, LoginSession, User
+from fieldapp.auth.services import hash_token
+from fieldapp.direct_sql import DirectStatement
+from fieldapp.models_base import utcnow
+
+# Recording every use would make each API call a write; a minute's precision is enough.
+TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class ApiCaller:
+    """An authenticated API caller: by API token, or by a browser's login session."""
+
+    user_id: int
+    via_token: bool
+    token_touched: bool = False  # the token's last use was written: the caller must commit
+
+
+_TOKEN = DirectStatement(
+    sa.select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.last_used_at,
+              User.active)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == sa.bindparam("hash")))
+_TOUCH_TOKEN = DirectStatement(
+    sa.update(ApiToken).where(ApiToken.id == sa.bindparam("token_id"))
+    .values(last_used_at=sa.bindparam("now", type_=ApiToken.last_used_at.type)))
+_SESSION = DirectStatement(
+    sa.select(LoginSession.user_id, LoginSession.revoked_at, LoginSession.expires_at, User.active)
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.token_hash == sa.bindparam("hash")))
+
+
+def caller_for_api_token(db: Session, raw: str, now: dt.datetime | None = None) -> ApiCaller | None:
+    """The caller behind a live API token of an active user, or None."""
+    found = _TOKEN.rows(db, {"hash": hash_token(raw)})
+    if not found or found[0].revoked_at is not None or not found[0].active:
+        return None
+    token = found[0]
+    now = now or utcnow()
+    touched = token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION
+    if touched:
+        _TOUCH_TOKEN.many(db, [{"token_id": token.id, "now": now}])
+    return ApiCaller(token.user_id, via_token=True, token_touched=touched)
+
+
+def caller_for_login_session(db: Session, token: str,
+                             now: dt.datetime | None = None) -> ApiCaller | None:
+    """The caller behind a live login session (the phone pages' cookie), or None."""
+    found = _SESSION.rows(db, {"hash": hash_token(token)})
+    if not found:
+        return None
+    login = found[0]
+    if login.revoked_at is not None or login.expires_at <= (now or utcnow()) or not login.active:
+        return None
+    return ApiCaller(login.user_id, via_token=False)
+
+
+def user_for_api_token(db: Session, raw: str) -> User | None:
+    """The active user behind a live API token, or None (the token's use is recorded)."""
+    caller = caller_for_api_token(db, raw)
+    return None if caller is None else db.get(User, caller.user_id)
