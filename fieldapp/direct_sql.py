@@ -113,7 +113,10 @@ class DirectStatement:
         parameters = [compiled.parameters(v) for v in values]
         cursor = driver.cursor()
         try:
-            cursor.executemany(compiled.sql, parameters)
+            if len(parameters) == 1:  # psycopg's executemany would open a pipeline for one
+                cursor.execute(compiled.sql, parameters[0])
+            else:
+                cursor.executemany(compiled.sql, parameters)
         except compiled.error as error:
             raise sa.exc.DBAPIError.instance(compiled.sql, parameters, error,
                                              compiled.error) from error
