@@ -269,3 +269,24 @@ def test_flats_of_one_building_share_one_numbered_pin(db, phone, turf):
     page.locator(".door-pin", has_text="2-4").dispatch_event("click")
     page.wait_for_selector("#sheet:not([hidden])")
     assert page.inner_text("#sheet-title") == "#2 102 Test St #1"  # the first flat to knock
+
+
+def test_neighbours_close_on_screen_share_a_pin_until_zoomed_in(db, phone, turf):
+    """Houses 8 m apart would draw their numbers over each other at the turf's zoom: they
+    share one pin, "1-2", and tapping it zooms in until each has its own (no door opens)."""
+    from fieldapp.voters.models import Household
+
+    first, second = (db.get(Household, door_id) for door_id in turf["doors"][:2])
+    second.lat, second.lon = first.lat, first.lon + 0.0001
+    db.commit()
+    page = open_walk(phone, turf["id"])
+    page.wait_for_selector(".door-pin")
+    labels = page.eval_on_selector_all(".door-pin", "pins => pins.map(p => p.textContent)")
+    assert sorted(labels) == sorted(["1-2", "3", "4", "5", "6", "7", "8"])
+    page.locator(".door-pin", has_text="1-2").dispatch_event("click")
+    page.wait_for_function("""() => ['1', '2'].every(n =>
+        [...document.querySelectorAll('.door-pin')].some(p => p.textContent === n))""")
+    assert page.is_hidden("#sheet")  # the tap zoomed in; it did not open a door
+    page.locator(".door-pin", has_text="2").first.dispatch_event("click")
+    page.wait_for_selector("#sheet:not([hidden])")
+    assert "102 Test St" in page.inner_text("#sheet-title")

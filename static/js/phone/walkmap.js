@@ -10,7 +10,8 @@
   function init(el, turf, options) {
     if (!window.L || !el) return null;
     el.hidden = false;
-    var map = L.map(el, { zoomControl: true, attributionControl: !!options.tiles, tap: true });
+    var map = L.map(el, { zoomControl: true, attributionControl: !!options.tiles, tap: true,
+                         maxZoom: 19 });
     if (options.tiles) {
       var layer = L.tileLayer(options.tiles, { maxZoom: 19, attribution: options.attribution || "" });
       layer.on("tileerror", function () { /* offline or blocked: the route still shows */ });
@@ -21,49 +22,94 @@
       L.polyline(coords.map(function (c) { return [c[1], c[0]]; }),
                  { color: "#5b2a86", weight: 4, opacity: 0.8 }).addTo(map);
     }
-    // Doors at one point (the flats of a building) share one pin, "7-12": stacked pins
-    // hid each other's numbers.
-    var groups = [];
-    var byPoint = {};
+    // Doors at one point (the flats of a building) make one point, "7-12"; points closer on
+    // screen than a pin's width are drawn as one pin too, regrouped at every zoom: neighbouring
+    // houses' numbers hid each other. Tapping a pin of several points zooms in on them.
     var points = [];
+    var byPoint = {};
     turf.households.forEach(function (door) {
       if (door.lat === null || door.lon === null) return;
       var key = door.lat.toFixed(6) + "," + door.lon.toFixed(6);
-      var group = byPoint[key];
-      if (!group) {
-        group = byPoint[key] = { doors: [], marker: null };
-        groups.push(group);
-        points.push([door.lat, door.lon]);
+      var point = byPoint[key];
+      if (!point) {
+        point = byPoint[key] = { latlng: L.latLng(door.lat, door.lon), doors: [] };
+        points.push(point);
       }
-      group.doors.push(door);
+      point.doors.push(door);
     });
-    groups.forEach(function (group) {
-      var first = group.doors[0];
-      var title = first.address + (group.doors.length > 1 ? " (" + group.doors.length + " doors)" : "");
-      group.marker = L.marker([first.lat, first.lon], { icon: icon(group, null), keyboard: false,
-                                                        title: title });
-      group.marker.on("click", function () {
-        var open = group.doors.filter(function (d) { return !d.last_outcome; });
-        options.onDoor(open[0] || group.doors[0]);
-      });
-      group.marker.addTo(map);
-    });
-    if (points.length) map.fitBounds(points, { padding: [20, 20], maxZoom: 18 });
-    else map.setView([0, 0], 2);
-    return { map: map, groups: groups, doors: turf.households, here: null };
+    var view = { map: map, points: points, pins: [], doors: turf.households, here: null,
+                 nextId: null, onDoor: options.onDoor };
+    if (points.length) {
+      map.fitBounds(points.map(function (p) { return p.latlng; }), { padding: [20, 20], maxZoom: 18 });
+    } else {
+      map.setView([0, 0], 2);
+    }
+    drawPins(view);
+    map.on("zoomend", function () { drawPins(view); });
+    return view;
   }
 
+  var PIN_GAP = 28;  // px between pin centres below which two pins would overlap
+
+  /** One pin per cluster of points that would overlap at the current zoom (walk order). */
+  function clusters(view) {
+    var pins = [];
+    view.points.forEach(function (point) {
+      var xy = view.map.latLngToLayerPoint(point.latlng);
+      var near = null;
+      for (var i = 0; i < pins.length && !near; i++) {
+        if (pins[i].xy.distanceTo(xy) < PIN_GAP) near = pins[i];
+      }
+      if (near) {
+        near.points.push(point);
+        near.doors = near.doors.concat(point.doors);
+      } else {
+        pins.push({ xy: xy, latlng: point.latlng, points: [point], doors: point.doors.slice() });
+      }
+    });
+    return pins;
+  }
+
+  function drawPins(view) {
+    view.pins.forEach(function (pin) { view.map.removeLayer(pin.marker); });
+    view.pins = clusters(view);
+    view.pins.forEach(function (pin) {
+      var first = pin.doors[0];
+      var title = first.address + (pin.doors.length > 1 ? " (" + pin.doors.length + " doors)" : "");
+      pin.marker = L.marker(pin.latlng, { icon: icon(pin, view.nextId), keyboard: false, title: title,
+                                          zIndexOffset: isNext(pin, view.nextId) ? 1000 : 0 });
+      pin.marker.on("click", function () { tap(view, pin); });
+      pin.marker.addTo(view.map);
+    });
+  }
+
+  /** A pin of doors at one point opens the first still to knock; a cluster zooms in. */
+  function tap(view, pin) {
+    if (pin.points.length > 1 && view.map.getZoom() < view.map.getMaxZoom()) {
+      view.map.fitBounds(pin.points.map(function (p) { return p.latlng; }),
+                         { padding: [60, 60], maxZoom: view.map.getMaxZoom() });
+      return;
+    }
+    var open = pin.doors.filter(function (d) { return !d.last_outcome; });
+    view.onDoor(open[0] || pin.doors[0]);
+  }
+
+  /** "7" for one door, "7-12" for a run of the walk, "5 doors" for doors far apart in it. */
   function pinLabel(doors) {
     var seqs = doors.map(function (d) { return d.seq; });
-    if (seqs.length === 1) return String(seqs[0]);
-    return Math.min.apply(null, seqs) + "-" + Math.max.apply(null, seqs);
+    var low = Math.min.apply(null, seqs), high = Math.max.apply(null, seqs);
+    if (seqs.length === 1) return String(low);
+    return high - low + 1 === seqs.length ? low + "-" + high : seqs.length + " doors";
   }
 
-  function icon(group, nextId) {
-    var isNext = group.doors.some(function (d) { return d.id === nextId; });
-    var done = group.doors.every(function (d) { return d.last_outcome; });
-    var state = isNext ? "next" : done ? "done" : "todo";
-    var label = pinLabel(group.doors);
+  function isNext(pin, nextId) {
+    return pin.doors.some(function (d) { return d.id === nextId; });
+  }
+
+  function icon(pin, nextId) {
+    var done = pin.doors.every(function (d) { return d.last_outcome; });
+    var state = isNext(pin, nextId) ? "next" : done ? "done" : "todo";
+    var label = pinLabel(pin.doors);
     var width = Math.max(26, 9 * label.length + 8);
     return L.divIcon({ className: "door-pin door-pin-" + state, html: label,
                        iconSize: [width, 26], iconAnchor: [width / 2, 13] });
@@ -72,10 +118,10 @@
   /** Restyle the pins after a knock: done, still to do, and the next door. */
   function update(view, nextId) {
     if (!view) return;
-    view.groups.forEach(function (group) {
-      var isNext = group.doors.some(function (d) { return d.id === nextId; });
-      group.marker.setIcon(icon(group, nextId));
-      group.marker.setZIndexOffset(isNext ? 1000 : 0);
+    view.nextId = nextId;
+    view.pins.forEach(function (pin) {
+      pin.marker.setIcon(icon(pin, nextId));
+      pin.marker.setZIndexOffset(isNext(pin, nextId) ? 1000 : 0);
     });
   }
 
