@@ -127,6 +127,14 @@ def test_talked_saves_answers_and_note(db, phone, turf):
     page.click("#talk-questions .choice:text-is('4')")
     page.fill("#talk-note", "Wants a yard sign")
     page.screenshot(path="/tmp/phone_talk.png")
+    # At the bottom of the form the door being logged is still named at the top of the sheet
+    # (a short screen, so that the form scrolls).
+    page.set_viewport_size({"width": 360, "height": 480})
+    page.eval_on_selector("#sheet", "sheet => { sheet.scrollTop = sheet.scrollHeight; }")
+    assert page.eval_on_selector("#sheet", "sheet => sheet.scrollTop") > 0
+    title, sheet = (page.eval_on_selector(s, "e => e.getBoundingClientRect().toJSON()")
+                    for s in ("#sheet-title", "#sheet"))
+    assert sheet["top"] <= title["top"] and title["bottom"] <= sheet["top"] + 80
     page.click("#talk-save")
     [knock] = wait_for_knocks(db, 1)
     assert knock.outcome == "contact" and knock.note == "Wants a yard sign"
