@@ -103,7 +103,8 @@ def _people(db: Session, org: Organization, report: DemoReport) -> tuple[User, l
     organizer = _user(db, f"organizer@{domain}", f"{org.slug.upper()[:2]} Organizer", org,
                       "organizer", report)
     volunteers = [
-        _user(db, f"volunteer{i}@{domain}", f"{synthetic.FIRST_NAMES[i * 7 % 40]} (volunteer {i})",
+        _user(db, f"volunteer{i}@{domain}",
+              f"{synthetic.FIRST_NAMES[i * 7 % 40]} {synthetic.LAST_NAMES[i * 11 % 40]}",
               org, "volunteer", report)
         for i in range(1, VOLUNTEERS_PER_CHAPTER + 1)
     ]
