@@ -93,9 +93,10 @@ def new_map(*, static_url: str, tiles_url: str | None, tiles_attribution: str,
 
 
 def fit_call(bounds: list[list[float]] | None, *, max_zoom: int = 18,
-             padding: int = 16) -> ScriptCall:
-    """A FieldMaps.fit call for [[south, west], [north, east]] bounds."""
-    opts = {"maxZoom": max_zoom, "padding": [padding, padding]}
+             padding: int = 16, clear_right: bool = False) -> ScriptCall:
+    """A FieldMaps.fit call for [[south, west], [north, east]] bounds; `clear_right` keeps
+    the map's right-hand controls (an open layer list) off the fitted area on wide maps."""
+    opts = {"maxZoom": max_zoom, "padding": [padding, padding], "clearRight": clear_right}
     return ScriptCall(f"FieldMaps.fit({{map}}, {script_json(bounds)}, {script_json(opts)});")
 
 

@@ -128,7 +128,7 @@ def coverage_figure(data: CoverageMapData, *, static_url: str, tiles_url: str | 
     if legend:
         spec = {"title": "Legend", "sections": legend}
         fmap.add_child(ScriptCall(f"FieldMaps.legend({{map}}, {script_json(spec)}, {doors_var});"))
-    fmap.add_child(fit_call(bounds, max_zoom=17))
+    fmap.add_child(fit_call(bounds, max_zoom=17, clear_right=True))
     return fmap
 
 

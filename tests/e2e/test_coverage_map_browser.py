@@ -56,6 +56,11 @@ def test_coverage_map_opens_offline_with_turfs_and_door_clusters(db, runner, con
     assert drawn["clusters"] > 0 and drawn["ink"] > 1000
     assert drawn["layers"] >= 3
     assert drawn["drawTools"] >= 2  # polygon and rectangle for cutting turf by hand
+    # The open layer list keeps a strip of its own: no turf is under it at first sight.
+    assert page.evaluate("""() => {
+        const list = document.querySelector('.leaflet-control-layers').getBoundingClientRect();
+        return [...document.querySelectorAll('path.fm-turf')]
+            .every(t => t.getBoundingClientRect().right <= list.left + 1); }""")
     assert page.evaluate("window.__csp") == []
     assert failed == [] and errors == []
     assert all("tile.openstreetmap.org" in url for url in context.blocked_requests)

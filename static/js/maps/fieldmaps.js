@@ -58,11 +58,23 @@
     return map;
   };
 
+  /* Fit the bounds; with opts.clearRight, leave the controls on the right (the layer list)
+   * their own strip when the map is wide enough, so they cover no turf at first sight. */
   FM.fit = function (map, bounds, opts) {
     if (!bounds) return;
+    opts = L.extend({ animate: false, padding: [16, 16] }, opts || {});
     var b = L.latLngBounds(bounds);
-    if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), (opts && opts.maxZoom) || 17, { animate: false });
-    else map.fitBounds(b, L.extend({ animate: false, padding: [16, 16] }, opts || {}));
+    if (opts.clearRight) {
+      var right = map.getContainer().querySelector('.leaflet-top.leaflet-right');
+      var width = right ? right.offsetWidth : 0;
+      if (width && width < map.getSize().x / 3) {
+        opts.paddingTopLeft = opts.padding;
+        opts.paddingBottomRight = [opts.padding[0] + width, opts.padding[1]];
+      }
+      delete opts.clearRight;
+    }
+    if (b.getNorthEast().equals(b.getSouthWest())) map.setView(b.getCenter(), opts.maxZoom || 17, { animate: false });
+    else map.fitBounds(b, opts);
   };
 
   FM.outline = function (p) {
