@@ -170,7 +170,7 @@ def main() -> None:
                                      args.batch_size, workdir,
                                      args.helper)
         if args.postgres:
-            from knock_load import Database
+            from knockload.database import Database
 
             database = Database(workdir, args.postgres)
             try:
