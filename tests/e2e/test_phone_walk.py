@@ -298,3 +298,39 @@ def test_neighbours_close_on_screen_share_a_pin_until_zoomed_in(db, phone, turf)
     page.locator(".door-pin", has_text="2").first.dispatch_event("click")
     page.wait_for_selector("#sheet:not([hidden])")
     assert "102 Test St" in page.inner_text("#sheet-title")
+
+
+OVERLAPS = """() => {
+    const pins = [...document.querySelectorAll('.door-pin')]
+        .map(p => [p.textContent, p.getBoundingClientRect()]);
+    const found = [];
+    pins.forEach(([la, a], i) => pins.slice(i + 1).forEach(([lb, b]) => {
+        if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom)
+            found.push([la, lb]);
+    }));
+    return found; }"""
+
+
+def test_no_two_pins_overlap_at_any_zoom(db, phone, turf):
+    """A street of houses a few metres apart, then a gap, then more: whatever the zoom, pins
+    never cover each other's numbers (merged pins are wider, so they are checked again)."""
+    from fieldapp.voters.models import Household
+
+    base = db.get(Household, turf["doors"][0])
+    offsets = [0, 0.00005, 0.0001, 0.00015, 0.0002, 0.0006, 0.00065, 0.0012]
+    for door_id, offset in zip(turf["doors"], offsets):
+        door = db.get(Household, door_id)
+        door.lat, door.lon = base.lat, base.lon + offset
+    db.commit()
+    page = open_walk(phone, turf["id"])
+    page.wait_for_selector(".door-pin")
+    assert page.evaluate(OVERLAPS) == []
+    zoom_out = page.locator(".leaflet-control-zoom-out")
+    for _ in range(3):
+        zoom_out.click()
+        page.wait_for_timeout(400)
+        assert page.evaluate(OVERLAPS) == []
+    labels = page.eval_on_selector_all(".door-pin", "pins => pins.map(p => p.textContent)")
+    assert len(labels) < 4  # far out, the street is a few pins
+    titles = page.eval_on_selector_all(".door-pin", "pins => pins.map(p => p.title)")
+    assert any(title.startswith("Doors 1-") for title in titles)
