@@ -9,7 +9,8 @@ processors (UTC timestamps, JSON, booleans) that `Session.execute` would apply, 
 and written either way are identical. The transaction stays the session's: the cursor comes
 from the session's connection and the caller commits through the session.
 
-Only statements without "expanding" IN lists qualify: their SQL is the same for any values.
+Only statements without "expanding" IN lists (their SQL is the same for any values) and
+without parameters computed per execution qualify.
 """
 from __future__ import annotations
 
@@ -37,10 +38,12 @@ class _Compiled:
         self.order = names
         self.binds: list[tuple[str, Processor]] = []
         self.constants: dict[str, Any] = {}  # values written into the statement, as literals
-        for name in names:
+        for name in dict.fromkeys(names):  # a name may stand at several placeholders
             bind = compiled.binds[name]
+            if bind.callable is not None:
+                raise ValueError("DirectStatement cannot run parameters computed per execution")
             process = _bind_processor(bind.type, dialect)
-            if bind.required or bind.callable is not None:
+            if bind.required:
                 self.binds.append((name, process))
             else:
                 self.constants[name] = bind.value if process is None else process(bind.value)

@@ -240,28 +240,19 @@ def single_phase(
     replay_share: float,
 ) -> tuple[dict, list[str]]:
     """Warm up (not measured, rows still counted), then measure single-knock POSTs."""
+    def knock_for(duration: float) -> tuple[Tally, float]:
+        deadline = time.monotonic() + duration
+        return run_threads(canvassers, single_loop, path, deadline, iter(range(max_requests)),
+                           replay_share)
+
     os.sync()  # start each measurement without the previous phase's dirty pages being written out
     log(f"  warm-up {warmup:.0f} s")
-    warm, _ = run_threads(
-        canvassers,
-        single_loop,
-        path,
-        time.monotonic() + warmup,
-        iter(range(max_requests)),
-        replay_share,
-    )
+    warm, _ = knock_for(warmup)
     log(
         f"  single knocks: {len(canvassers)} volunteers, {seconds:.0f} s or {max_requests} requests"
     )
     meter = CpuMeter(server)
-    tally, elapsed = run_threads(
-        canvassers,
-        single_loop,
-        path,
-        time.monotonic() + seconds,
-        iter(range(max_requests)),
-        replay_share,
-    )
+    tally, elapsed = knock_for(seconds)
     result = {
         "requests": tally.requests,
         "created": tally.created,

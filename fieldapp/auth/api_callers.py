@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import ApiToken, LoginSession, User
-from fieldapp.auth.services import hash_token
+from fieldapp.auth.services import hash_token, login_is_live
 from fieldapp.direct_sql import DirectStatement
 from fieldapp.models_base import utcnow
 
@@ -65,12 +65,7 @@ def caller_for_login_session(db: Session, token: str,
     if not found:
         return None
     login = found[0]
-    if login.revoked_at is not None or login.expires_at <= (now or utcnow()) or not login.active:
+    if not login_is_live(login.revoked_at, login.expires_at, login.active, now or utcnow()):
         return None
     return ApiCaller(login.user_id, via_token=False)
 
-
-def user_for_api_token(db: Session, raw: str) -> User | None:
-    """The active user behind a live API token, or None (the token's use is recorded)."""
-    caller = caller_for_api_token(db, raw)
-    return None if caller is None else db.get(User, caller.user_id)

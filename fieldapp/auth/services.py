@@ -118,6 +118,13 @@ _SESSION_AND_USER = (sa.select(LoginSession, User).join(User, User.id == LoginSe
                      .where(LoginSession.token_hash == sa.bindparam("hash")))
 
 
+def login_is_live(revoked_at: dt.datetime | None, expires_at: dt.datetime, user_active: bool,
+                  now: dt.datetime) -> bool:
+    """A login session logs its user in while not revoked, not expired, the user active (pages
+    and the API's callers, fieldapp/auth/api_callers.py, both ask this)."""
+    return revoked_at is None and expires_at > now and user_active
+
+
 def load_session(db: Session, token: str, now: dt.datetime | None = None) -> User | None:
     """The user of a live login session, or None if it ended, expired or never existed."""
     now = now or utcnow()
@@ -125,7 +132,7 @@ def load_session(db: Session, token: str, now: dt.datetime | None = None) -> Use
     if found is None:
         return None
     login, user = found
-    if login.revoked_at is not None or login.expires_at <= now or not user.active:
+    if not login_is_live(login.revoked_at, login.expires_at, user.active, now):
         return None
     user.session_token = token
     return user

@@ -1,11 +1,13 @@
 """Recording knocks: exactly once per phone UUID, only on doors the canvasser may knock.
 
 One engine serves a single knock and a 500-knock outbox sync. It is the hottest path of the
-app (every door of every shift), so it speaks SQL Core with statements built once: a knock
-costs a read of the user's earlier UUIDs, one read of the doors with the permission worked
-out in SQL, an INSERT ... ON CONFLICT DO NOTHING and one UPDATE of the doors' cached status,
-whether it comes alone or with 499 others. Every item gets its own verdict and the valid ones
-are inserted together. Views own the commit.
+app (every door of every shift), so it speaks SQL Core with statements built once: a fresh
+knock costs one read of the doors with the permission worked out in SQL (plus the voter and
+the race's script when it is a conversation), an INSERT ... ON CONFLICT DO NOTHING that also
+finds replays, and one UPDATE of the doors' cached status, whether it comes alone or with 499
+others. A single knock's statements run on the driver's cursor (fieldapp/direct_sql.py).
+Every item gets its own verdict and the valid ones are inserted together. Views own the
+commit.
 """
 from __future__ import annotations
 
