@@ -61,10 +61,10 @@ def _finish_config(app: Flask) -> None:
         if env == "production":
             raise ConfigError("DATABASE_URL is not set (e.g. postgresql+psycopg://user@host/db).")
         app.config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_uri(app.instance_path)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A file database cannot drop a connection: pinging it costs a query per request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
-            **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}), "pool_pre_ping": False}
+    from fieldapp.database import engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
 
 
 def register_template_globals(app: Flask) -> None:

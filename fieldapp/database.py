@@ -8,6 +8,14 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 
+def engine_options(uri: str, configured: dict) -> dict:
+    """The engine's pool settings for this database, on top of what the config set."""
+    if uri.startswith("sqlite"):
+        # A file database cannot drop a connection: pinging it costs a query per request.
+        return {**configured, "pool_pre_ping": False}
+    return dict(configured)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets readers work while a phone sync writes; SQLite leaves foreign keys off by default."""
