@@ -4,23 +4,24 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from knockload.common import ROOT, log
+from knockload.common import BIN, ROOT, log
 
 
 class Database:
     """A fresh database for one run: SQLite file, PostgreSQL database, or PostgreSQL schema."""
 
-    def __init__(self, workdir: Path, pg_url: str | None) -> None:
+    def __init__(self, workdir: Path, pg_url: str | None, label: str = "fieldapp") -> None:
         self.kind = "postgresql" if pg_url else "sqlite"
         self.dropped_by: str | None = None
         self._admin_url = pg_url
-        self._name = f"fieldapp_bench_{secrets.token_hex(4)}"
+        self._name = f"{label}_bench_{secrets.token_hex(4)}"
         if not pg_url:
-            self.url = f"sqlite:///{workdir / 'fieldapp.sqlite3'}"
+            self.url = f"sqlite:///{workdir / f'{label}.sqlite3'}"
             return
         import sqlalchemy as sa
 
@@ -80,6 +81,12 @@ def server_env(workdir: Path, database_url: str, secret_key: str) -> dict[str, s
         PYTHONUNBUFFERED="1",
     )
     return env
+
+
+def migrate(env: dict[str, str]) -> None:
+    """`flask db upgrade` on the environment's DATABASE_URL: fieldapp's own schema."""
+    subprocess.run([str(BIN / "flask"), "--app", "fieldapp", "db", "upgrade"], env=env, cwd=ROOT,
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 @dataclass
