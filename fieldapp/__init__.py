@@ -30,14 +30,16 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config.update(overrides)
     _finish_config(app)
 
-    from fieldapp import cli, database, errorhandlers, models, security  # noqa: F401 (engine events)
-    from fieldapp.extensions import csrf, db, limiter, login_manager, migrate
+    from fieldapp import body_limits, cli, database, errorhandlers, models, security  # noqa: F401
+    from fieldapp.extensions import csrf, db, job_queue, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
+    body_limits.register(app)  # before CSRFProtect's hook, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
+    job_queue.init_app(app)
     register_blueprints(app)
     register_template_globals(app)
     errorhandlers.register(app)
@@ -84,7 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from fieldapp.home import bp as home_bp
 
     app.register_blueprint(home_bp)
-    for domain in ("auth", "races", "voters", "turf", "canvass", "reports", "api"):
+    for domain in ("auth", "races", "voters", "turf", "canvass", "reports", "jobs", "api"):
         app.register_blueprint(importlib.import_module(f"fieldapp.{domain}.blueprint").bp)
 
 
@@ -100,6 +102,7 @@ VIEW_MODULES = (
     "fieldapp.canvass.views",
     "fieldapp.turf.views",
     "fieldapp.reports.views",
+    "fieldapp.jobs.views",
     "fieldapp.api.auth",
     "fieldapp.api.me",
     "fieldapp.api.knocks",
@@ -108,5 +111,6 @@ VIEW_MODULES = (
     "fieldapp.api.turf_cutting",
     "fieldapp.api.households",
     "fieldapp.api.turf_drawing",
+    "fieldapp.api.jobs",
     "fieldapp.api.openapi",
 )

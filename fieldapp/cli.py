@@ -36,10 +36,11 @@ def register(app: Flask) -> None:
     """Add every domain's command group to app.cli."""
     from fieldapp.auth.commands import users
     from fieldapp.demo.commands import demo
+    from fieldapp.jobs.commands import jobs
     from fieldapp.races.commands import orgs, races
 
     from fieldapp.turf.commands import turf
     from fieldapp.voters.commands import imports
 
-    for group in (users, demo, orgs, races, turf, imports):
+    for group in (users, demo, orgs, races, turf, imports, jobs):
         app.cli.add_command(group)

@@ -34,7 +34,21 @@ class Config:
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    MAX_CONTENT_LENGTH = _env_int("FIELDAPP_MAX_UPLOAD_MB", 200) * 1024 * 1024
+    # Every body is held to MAX_CONTENT_LENGTH (JSON calls, forms: an outbox of 500 knocks is
+    # well under 1 MB); only the file-upload routes take FIELDAPP_MAX_UPLOAD_BYTES
+    # (fieldapp/body_limits.py).
+    MAX_CONTENT_LENGTH = _env_int("FIELDAPP_MAX_BODY_MB", 2) * 1024 * 1024
+    FIELDAPP_MAX_UPLOAD_BYTES = _env_int("FIELDAPP_MAX_UPLOAD_MB", 200) * 1024 * 1024
+    # Uploads wait here for their job (instance/uploads when empty), this much in all at most.
+    FIELDAPP_UPLOAD_FOLDER = os.environ.get("FIELDAPP_UPLOAD_FOLDER", "")
+    FIELDAPP_UPLOAD_FOLDER_BYTES = _env_int("FIELDAPP_UPLOAD_FOLDER_MB", 2048) * 1024 * 1024
+    # The job queue: empty for a SQLite file in the instance folder, or redis://host:port/db.
+    FIELDAPP_JOB_QUEUE = os.environ.get("FIELDAPP_JOB_QUEUE", "")
+    FIELDAPP_JOB_HEARTBEAT_SECONDS = float(os.environ.get("FIELDAPP_JOB_HEARTBEAT_SECONDS", "5"))
+    # A running job whose worker has not been heard from for this long is taken over.
+    FIELDAPP_JOB_STALE_SECONDS = float(os.environ.get("FIELDAPP_JOB_STALE_SECONDS", "60"))
+    FIELDAPP_JOB_MAX_ATTEMPTS = _env_int("FIELDAPP_JOB_MAX_ATTEMPTS", 3)
+    FIELDAPP_IMPORT_BATCH_SIZE = _env_int("FIELDAPP_IMPORT_BATCH_SIZE", 5000)
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _env_bool("FIELDAPP_RATELIMIT", True)
     RATELIMIT_HEADERS_ENABLED = True

@@ -5,6 +5,7 @@ from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from fieldapp.body_limits import body_limit
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 
@@ -55,12 +56,16 @@ def register(app: Flask) -> None:
             404: "There is nothing here.",
             403: "You do not have access to this page.",
             413: "That file is larger than this server accepts "
-                 f"({_size(app.config['MAX_CONTENT_LENGTH'])}). "
+                 f"({_size(body_limit())}). "
                  "Split it into smaller files and upload each.",
             429: "Too many attempts. Wait a minute and try again.",
         }
         message = messages.get(status, error.description or error.name)
         if wants_json():
+            if status == 413:
+                limit = _size(body_limit())
+                return json_error(413, "too_large", f"The request body is larger than this call "
+                                  f"accepts ({limit}).", {"body": f"at most {limit}"})
             return json_error(status, error.name.lower().replace(" ", "_"), message)
         return render_template("errors/error.html", status=status, message=message), status
 

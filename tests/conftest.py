@@ -11,7 +11,7 @@ os.environ.setdefault("FIELDAPP_CONFIG", "testing")
 
 from tests.databases import PG_URL, PostgresDatabases, SqliteDatabases, backends  # noqa: E402
 
-pytest_plugins = ["tests.world", "tests.browser"]
+pytest_plugins = ["tests.world", "tests.browser", "tests.jobs_worker"]
 
 
 def pytest_generate_tests(metafunc):
@@ -120,3 +120,12 @@ def csrf_token_from(client, path: str) -> str | None:
 def auth(client):
     """Helper to log in and out as any user."""
     return AuthActions(client)
+
+
+@pytest.fixture
+def run_jobs(app):
+    """Run the queued background jobs as a worker would: taken from the app's own job queue
+    (a real huey SQLite file in the test's instance folder), each in its own app context."""
+    from fieldapp.extensions import job_queue
+
+    return job_queue.run_pending

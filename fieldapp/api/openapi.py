@@ -26,6 +26,7 @@ def _body(properties: dict, required: list[str]) -> dict:
 
 ERRORS = {code: _json(_ref("Error"), text) for code, text in {
     "401": "Not authenticated", "403": "Not allowed for this user", "404": "Unknown id",
+    "413": "The body is over the call's limit (2 MB by default), refused unread",
     "422": "Invalid fields"}.items()}
 
 KNOCK_IN = {
@@ -111,7 +112,12 @@ DOCUMENT = {
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
                 "doors": {"type": "integer", "minimum": 10, "maximum": 400, "default": 50},
                 "replace": {"type": "boolean", "default": False}}}}}},
-            "responses": {"201": _json({"type": "object"}, "Cut summary"), **ERRORS}}},
+            "description": "Queued as a background job: follow it at the `Location` it "
+                           "answers (GET /jobs/{job_id}); its `result` is the cut's summary.",
+            "responses": {"202": _json({"type": "object", "properties": {"job": _ref("Job")}},
+                                       "Queued"),
+                          "409": _json(_ref("Error"), "A cut of this race is under way"),
+                          **ERRORS}}},
         "/races/{race_id}/turfs/preview": {"post": {
             "summary": "Doors inside a drawn polygon, and the turfs already holding some (organizers)",
             "parameters": [_path("race_id")],
@@ -141,6 +147,16 @@ DOCUMENT = {
             "responses": {"200": _json(_ref("Household")),
                           "422": _json(_ref("Error"), "Out of range, or outside the district"),
                           **{k: v for k, v in ERRORS.items() if k != "422"}}}},
+        "/jobs/{job_id}": {"get": {
+            "summary": "A background job: state, done of total, the error or the result "
+                       "(organizers of its race's chapter)",
+            "parameters": [_path("job_id")],
+            "responses": {"200": _json(_ref("Job")), **ERRORS}}},
+        "/races/{race_id}/jobs": {"get": {
+            "summary": "A race's latest background jobs, those under way first (organizers)",
+            "parameters": [_path("race_id")],
+            "responses": {"200": _json({"type": "object", "properties": {"jobs": {
+                "type": "array", "items": _ref("Job")}}}), **ERRORS}}},
         "/races/{race_id}/progress": {"get": {
             "summary": "Progress of a race (organizers of its chapter)",
             "parameters": [{"name": "race_id", "in": "path", "required": True,
@@ -196,6 +212,22 @@ DOCUMENT = {
                 "received_at": {"type": "string", "format": "date-time"},
                 "distance_m": {"type": ["number", "null"]}, "flagged_far": {"type": "boolean"},
                 "voids_knock_id": {"type": ["integer", "null"]}}},
+            "Job": {"type": "object", "properties": {
+                "id": {"type": "integer"}, "race_id": {"type": "integer"},
+                "kind": {"enum": ["voter_import", "district_import", "turf_cut", "geocode"]},
+                "label": {"type": "string"},
+                "state": {"enum": ["queued", "running", "finished", "failed"]},
+                "phase": {"type": "string"}, "done": {"type": "integer"},
+                "total": {"type": ["integer", "null"]}, "unit": {"type": "string"},
+                "percent": {"type": ["integer", "null"]}, "filename": {"type": ["string", "null"]},
+                "started_by": {"type": ["object", "null"]}, "attempts": {"type": "integer"},
+                "max_attempts": {"type": "integer"},
+                **{k: {"type": ["string", "null"], "format": "date-time"}
+                   for k in ("created_at", "started_at", "finished_at")},
+                "error": {"type": ["object", "null"], "properties": {
+                    "message": {"type": "string"}, "line": {"type": ["integer", "null"]}}},
+                "result": {"type": ["object", "null"]},
+                "links": {"type": "object", "additionalProperties": {"type": "string"}}}},
             "Progress": {"type": "object", "properties": {
                 k: {"type": "integer"} for k in ("households", "knocked_households", "knocks",
                                                  "contacts")} | {

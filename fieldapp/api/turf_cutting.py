@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import jsonify
+from flask import jsonify, url_for
 from flask_login import current_user
 
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
+from fieldapp.api.jobs import job_json
 from fieldapp.auth import access
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
-from fieldapp.turf import services
+from fieldapp.jobs.submit import submit
+from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.models import Turf
 from fieldapp.reports.progress import race_progress
 
@@ -47,13 +49,16 @@ def turfs_geojson(race_id: int):
 
 @bp.post("/races/<int:race_id>/turfs/cut")
 def cut_turfs(race_id: int):
-    """Cut the race's free doors into turfs: body {"doors": 50, "replace": false}."""
+    """Queue a cut of the race's free doors into turfs: body {"doors": 50, "replace": false}.
+
+    202 with the job; GET /api/v1/jobs/<id> follows it, and its `result` is the cut's summary.
+    """
     race = access.race_for_manager(db.session, current_user, race_id)
     body = json_body()
     doors, replace = body.get("doors", 50), body.get("replace", False)
     if not isinstance(replace, bool):
         raise DomainError("replace is true or false.", {"replace": "expected a boolean"})
-    summary = services.cut_race(db.session, race, services.check_target(doors), current_user,
-                                replace=replace)
-    db.session.commit()
-    return jsonify(summary.as_json()), 201
+    job = submit(start_turf_cut(db.session, race, current_user, doors, replace))
+    response = jsonify({"job": job_json(job)})
+    response.headers["Location"] = url_for("api.get_job", job_id=job.id)
+    return response, 202

@@ -112,3 +112,15 @@ def household_for_manager(db: Session, user: User, household_id: int):
     race = db.get(Race, household.race_id)
     require_manager_of(user, race.organization_id)
     return household
+
+
+def job_for_manager(db: Session, user: User, job_id: int):
+    """A background job of a race user organizes (its files and reports are the chapter's)."""
+    from fieldapp.jobs.models import Job
+
+    job = db.get(Job, job_id)
+    if job is None:
+        raise NotFound("No such job.")
+    race = db.get(Race, job.race_id)
+    require_manager_of(user, race.organization_id)
+    return job

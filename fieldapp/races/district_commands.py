@@ -8,7 +8,10 @@ from flask.cli import with_appcontext
 
 from fieldapp.cli import fail_on_domain_error
 from fieldapp.extensions import db
+from fieldapp.jobs.commands import enqueue_option, report_queued
+from fieldapp.jobs.submit import submit_upload
 from fieldapp.races.districts import load_district
+from fieldapp.races.jobs import start_district_import
 from fieldapp.races.services import get_race_by_ref
 
 
@@ -16,10 +19,17 @@ from fieldapp.races.services import get_race_by_ref
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--race", "race_ref", required=True, help="Race id (or exact name).")
 @with_appcontext
+@enqueue_option
 @fail_on_domain_error
-def district(file: Path, race_ref: str) -> None:
+def district(file: Path, race_ref: str, enqueue: bool, wait: bool) -> None:
     """Set the race's district from a GeoJSON FILE (Polygon/MultiPolygon, EPSG:4326)."""
     race = get_race_by_ref(db.session, race_ref)
+    if enqueue:
+        with file.open("rb") as stream:
+            job = submit_upload(stream, file.name, lambda stored: start_district_import(
+                db.session, race, None, stored))
+        report_queued(job, wait)
+        return
     report = load_district(db.session, race, file.read_bytes())
     db.session.commit()
     click.echo(report.summary())

@@ -1,40 +1,43 @@
 """The race's district boundary: see it on a map, upload a new one (organizers)."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import redirect, url_for
 from flask_login import current_user, login_required
+from werkzeug.utils import secure_filename
 
 from fieldapp.auth import access
+from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.jobs.submit import submit_upload
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
 from fieldapp.races.blueprint import bp
-from fieldapp.races.districts import load_district
 from fieldapp.races.forms import DistrictForm
+from fieldapp.races.jobs import start_district_import
 from fieldapp.voters.locations import pin_map_data
 
 
 @bp.route("/<int:race_id>/district", methods=["GET", "POST"])
+@accepts_upload
 @login_required
 def district(race_id: int):
-    """Show the race's district; replace it with an uploaded GeoJSON boundary."""
+    """Show the race's district; replace it with an uploaded GeoJSON boundary (checked at
+    once, then saved and measured against the doors by a worker: see its job's page)."""
     race = access.race_for_manager(db.session, current_user, race_id)
     form = DistrictForm()
     status = 200
     if form.validate_on_submit():
+        upload = form.file.data
         try:
-            report = load_district(db.session, race, form.file.data.read())
+            job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
+                                "district.geojson", lambda stored: start_district_import(
+                                    db.session, race, current_user, stored))
         except DomainError as error:
-            db.session.rollback()
             form.file.errors.append(error.message)
             status = 422
         else:
-            db.session.commit()
-            flash(report.summary(), "success")
-            for message in report.messages:
-                flash(message, "info")
-            return redirect(url_for("races.district", race_id=race.id))
+            return redirect(url_for("jobs.job_page", job_id=job.id))
     elif form.is_submitted():
         status = 422
     data = pin_map_data(db.session, race)

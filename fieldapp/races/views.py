@@ -1,13 +1,17 @@
 """Race list and race detail, for organizers."""
 from __future__ import annotations
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_login import current_user, login_required
 
 from fieldapp.auth import access
+from fieldapp.auth.forms import EmptyForm
 from fieldapp.extensions import db
+from fieldapp.jobs.kinds import KINDS
+from fieldapp.jobs.services import race_jobs
 from fieldapp.races import services
 from fieldapp.races.blueprint import bp
+from fieldapp.voters.geocoding import geocoder_configured
 
 
 @bp.route("/")
@@ -23,7 +27,10 @@ def index():
 @bp.route("/<int:race_id>")
 @login_required
 def detail(race_id: int):
-    """One race: its figures, its district, its script."""
+    """One race: its figures, its background jobs, its district, its script."""
     race = access.race_for_manager(db.session, current_user, race_id)
     figures = services.race_figures(db.session, [race.id])[race.id]
-    return render_template("races/detail.html", race=race, figures=figures)
+    return render_template("races/detail.html", race=race, figures=figures,
+                           jobs=race_jobs(db.session, race.id), kinds=KINDS,
+                           can_geocode=geocoder_configured(current_app.config),
+                           button=EmptyForm())

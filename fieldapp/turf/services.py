@@ -89,27 +89,28 @@ def retire_turf(db: Session, turf: Turf) -> str:
 
 def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = None,
              replace: bool = False, progress: Callable[[int, int], None] | None = None) -> CutSummary:
-    """Partition the race's geocoded doors that have no turf into turfs of about `target` doors."""
+    """Partition the race's geocoded doors that have no turf into turfs of about `target` doors.
+
+    With `replace`, the race's active turfs are retired first and every geocoded door is cut.
+    Everything is worked out before the first write, so the writes come in one short stretch
+    at the end (on SQLite, phones wait for the write lock while it is held).
+    """
     from fieldapp.turf.boundaries import turf_boundaries
     from fieldapp.turf.cutting import cut_turfs
 
     check_target(target)
     summary = CutSummary()
-    if replace:
-        for turf in db.scalars(sa.select(Turf).where(Turf.race_id == race.id,
-                                                     Turf.status == "active")).all():
-            retire_turf(db, turf)
-            summary.archived += 1
     counts = db.execute(
         sa.select(sa.func.count(Household.lat), sa.func.count(),
                   sa.func.count(Household.turf_id)).where(Household.race_id == race.id)).one()
     summary.not_geocoded = counts[1] - counts[0]
-    summary.already_in_turf = counts[2]
+    summary.already_in_turf = 0 if replace else counts[2]
+    # Every door with a turf is in an active one (retiring a turf frees its doors).
+    free = sa.true() if replace else Household.turf_id.is_(None)
     rows = db.execute(
         sa.select(Household.id, Household.lat, Household.lon, Household.building_key,
                   Household.street_key)
-        .where(Household.race_id == race.id, Household.lat.is_not(None),
-               Household.turf_id.is_(None))
+        .where(Household.race_id == race.id, Household.lat.is_not(None), free)
         .order_by(Household.id)).all()
     if not rows:
         raise DomainError("This race has no geocoded households without a turf: import or geocode "
@@ -123,23 +124,30 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     clip = shape(race.district) if race.district else None
     boundaries = turf_boundaries(coords, labels, clip=clip)
     streets = [r.street_key for r in rows]
-    prefix = _name_prefix(db, race)
     turf_count = int(labels.max()) + 1
-    updates = []
+    routes = []
     for index in range(turf_count):
         members = np.flatnonzero(labels == index)
+        routes.append((members, *_route(coords[members], [streets[i] for i in members])))
+        if progress:
+            progress(index + 1, turf_count)
+    if replace:
+        for turf in db.scalars(sa.select(Turf).where(Turf.race_id == race.id,
+                                                     Turf.status == "active")).all():
+            retire_turf(db, turf)
+            summary.archived += 1
+    prefix = _name_prefix(db, race)
+    updates = []
+    for index, (members, order, route, length) in enumerate(routes):
         turf = Turf(race_id=race.id, name=f"{prefix} {index + 1:03d}", cut_method="auto",
                     boundary=_geojson(boundaries[index]), door_count=len(members),
-                    created_by_id=actor.id if actor else None, code=new_code(db))
+                    created_by_id=actor.id if actor else None, code=new_code(db),
+                    route=route, route_length_m=length)
         db.add(turf)
         db.flush()
-        order, route, length = _route(coords[members], [streets[i] for i in members])
-        turf.route, turf.route_length_m = route, length
         updates.extend({"id": int(ids[members[k]]), "turf_id": turf.id, "walk_seq": seq}
                        for seq, k in enumerate(order))
         summary.sizes.append(len(members))
-        if progress:
-            progress(index + 1, turf_count)
     db.execute(sa.update(Household), updates)
     summary.turfs, summary.doors = turf_count, len(rows)
     db.flush()

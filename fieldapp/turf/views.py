@@ -10,6 +10,7 @@ from fieldapp.auth.forms import EmptyForm
 from fieldapp.auth.models import Membership, User
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
+from fieldapp.jobs.submit import submit
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import MAX_DOORS, MapFragment, build_turf_map_fragment
 from fieldapp.reports.map_data import turf_map_data
@@ -17,6 +18,7 @@ from fieldapp.reports.progress import race_progress
 from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, CutForm, RenameForm
+from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.models import Assignment, Turf
 
 
@@ -49,26 +51,21 @@ def race_turfs(race_id: int):
 @bp.route("/races/<int:race_id>/turfs/cut", methods=["POST"])
 @login_required
 def cut(race_id: int):
-    """Cut the race's free doors (or all of them, with replace) into turfs."""
+    """Cut the race's free doors (or all of them, with replace) into turfs: a worker does it,
+    and its job's page shows the progress and the summary."""
     race = access.race_for_manager(db.session, current_user, race_id)
     form = CutForm()
-    if form.validate_on_submit():
-        try:
-            summary = services.cut_race(db.session, race, form.doors.data, current_user,
-                                        replace=form.replace.data).as_json()
-        except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(f"{summary['turfs']} turfs cut from {summary['doors']} doors (min "
-                  f"{summary['min_doors']}, median {summary['median_doors']}, max "
-                  f"{summary['max_doors']} doors).", "success")
-            for warning in summary["warnings"][:5]:
-                flash(warning, "info")
-    else:
+    if not form.validate_on_submit():
         flash("Doors per turf must be between 10 and 400.", "error")
-    return redirect(url_for("turf.race_turfs", race_id=race.id))
+        return redirect(url_for("turf.race_turfs", race_id=race.id))
+    try:
+        job = submit(start_turf_cut(db.session, race, current_user, form.doors.data,
+                                    form.replace.data))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("turf.race_turfs", race_id=race.id))
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/turfs/<int:turf_id>/assign", methods=["POST"])

@@ -13,6 +13,8 @@ from flask import current_app
 
 from fieldapp.cli import fail_on_domain_error
 from fieldapp.extensions import db
+from fieldapp.jobs.commands import enqueue_option, report_queued
+from fieldapp.jobs.submit import submit_upload
 from fieldapp.races.district_commands import district
 from fieldapp.races.services import get_race_by_ref
 from fieldapp.voters.geocode_commands import geocode
@@ -21,6 +23,7 @@ from fieldapp.voters.imports.census import apply_census_results
 from fieldapp.voters.imports.columns import parse_mapping
 from fieldapp.voters.imports.runs import rejections_csv
 from fieldapp.voters.imports.service import BUCKETS, import_voters
+from fieldapp.voters.jobs import start_voter_import
 
 LABELS = {"imported": "imported (new door)", "merged": "merged into a known door",
           "not_geocoded": "imported, not geocoded", "updated": "updated",
@@ -45,17 +48,24 @@ def imports() -> None:
 @click.option("--geocode/--no-geocode", "geocode_after", default=True, show_default=True,
               help="Then geocode the doors the file left without coordinates, when "
                    "FIELDAPP_GEOCODER names a geocoder.")
+@enqueue_option
 @fail_on_domain_error
 def voters(file: Path, race_ref: str, mapping: tuple[str, ...], batch_size: int,
-           rejections_path: Path | None, geocode_after: bool) -> None:
+           rejections_path: Path | None, geocode_after: bool, enqueue: bool, wait: bool) -> None:
     """Import a voter FILE (CSV: VAN, Action Network or plain columns) into a race."""
     race = get_race_by_ref(db.session, race_ref)
     columns = parse_mapping(mapping) or None
+    if enqueue:  # a copy of the file waits in the upload folder for a worker
+        with file.open("rb") as stream:
+            job = submit_upload(stream, file.name, lambda stored: start_voter_import(
+                db.session, race, None, stored, columns))
+        report_queued(job, wait)
+        return
     geocoder = geocode_callable(current_app.config) if geocode_after else None
     with file.open("rb") as stream, click.progressbar(
             length=file.stat().st_size, label=f"Importing {file.name}", file=sys.stderr) as bar:
         report = import_voters(db.session, race, stream, file.name, None, columns, batch_size,
-                               progress=lambda done: bar.update(done - bar.pos),
+                               progress=lambda done, _rows: bar.update(done - bar.pos),
                                geocode=geocoder)
     click.echo(f"{file.name} -> {race.name} (import {report.run_id}; columns: "
                f"{report.column_set}; encoding: {report.encoding})")

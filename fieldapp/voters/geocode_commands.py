@@ -9,8 +9,11 @@ from flask.cli import with_appcontext
 
 from fieldapp.cli import fail_on_domain_error
 from fieldapp.extensions import db
+from fieldapp.jobs.commands import enqueue_option, report_queued
+from fieldapp.jobs.submit import submit
 from fieldapp.races.services import get_race_by_ref
 from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_count
+from fieldapp.voters.jobs import start_geocode
 
 
 @click.command("geocode")
@@ -18,9 +21,14 @@ from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_co
 @click.option("--limit", type=click.IntRange(min=1), default=None,
               help="Geocode at most this many doors in this run.")
 @with_appcontext
+@enqueue_option
 @fail_on_domain_error
-def geocode(race_ref: str, limit: int | None) -> None:
+def geocode(race_ref: str, limit: int | None, enqueue: bool, wait: bool) -> None:
     """Geocode the race's doors without coordinates (cached; one address asked once ever)."""
+    if enqueue:
+        race = get_race_by_ref(db.session, race_ref)
+        report_queued(submit(start_geocode(db.session, race, None, limit)), wait)
+        return
     geocoder = make_geocoder(current_app.config)
     if geocoder is None:
         click.echo("No geocoder is configured (FIELDAPP_GEOCODER=none). Set FIELDAPP_GEOCODER to "

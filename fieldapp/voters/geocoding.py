@@ -129,6 +129,14 @@ def make_geocoder(config: Mapping[str, Any]) -> Geocoder | None:
     return Geocoder(name=name, client=client, lookup=lookup, options=options)
 
 
+def geocoder_configured(config: Mapping[str, Any]) -> bool:
+    """True when FIELDAPP_GEOCODER names a usable geocoder."""
+    try:
+        return make_geocoder(config) is not None
+    except DomainError:
+        return False
+
+
 def geocode_callable(config: Mapping[str, Any]) -> Callable[[Session, Race], int] | None:
     """`geocode(db, race) -> doors geocoded` with the configured geocoder, or None if none."""
     geocoder = make_geocoder(config)

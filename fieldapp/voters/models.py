@@ -113,6 +113,9 @@ class ImportRun(db.Model):
     column_set: Mapped[str] = mapped_column(sa.String(40), default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="running")
     counts: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    # The last line of the file whose row is committed (with `counts`): an import stopped
+    # half-way goes on after it, so no row is counted twice (fieldapp/jobs).
+    resume_after_line: Mapped[int] = mapped_column(default=0, server_default="0")
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

@@ -1,46 +1,72 @@
 """The organizer's voter-file import page and the rejected rows of each import."""
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, stream_with_context, url_for
+from flask import (Response, flash, redirect, render_template, request, stream_with_context,
+                   url_for)
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from fieldapp.auth import access
+from fieldapp.auth.forms import EmptyForm
+from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
+from fieldapp.jobs.kinds import VOTER_IMPORT
+from fieldapp.jobs.services import JobAlreadyRunning, race_jobs
+from fieldapp.jobs.submit import submit, submit_upload
 from fieldapp.voters.blueprint import bp
 from fieldapp.voters.forms import ImportForm
 from fieldapp.voters.imports.columns import parse_mapping
 from fieldapp.voters.imports.runs import first_rejections, recent_runs, rejections_csv
-from fieldapp.voters.imports.service import BUCKETS, import_voters
+from fieldapp.voters.imports.service import BUCKETS
+from fieldapp.voters.jobs import start_geocode, start_voter_import
 from fieldapp.voters.models import ImportRun
 
 
 @bp.route("/races/<int:race_id>/import", methods=["GET", "POST"])
+@accepts_upload
 @login_required
 def import_page(race_id: int):
-    """Upload a voter file; after an import, its report (?run=ID); the race's past imports."""
+    """Upload a voter file (checked, then imported by a worker: see its job's page); after an
+    import, its report (?run=ID); the race's imports under way and past."""
     race = access.race_for_manager(db.session, current_user, race_id)
-    form = ImportForm()
+    form, clash = ImportForm(), None
     if form.validate_on_submit():
-        upload = form.file.data
+        upload, mapping = form.file.data, parse_mapping(form.mapping.data.splitlines()) or None
         try:
-            report = import_voters(db.session, race, upload.stream,
-                                   secure_filename(upload.filename or "") or "upload.csv",
-                                   current_user, parse_mapping(form.mapping.data.splitlines())
-                                   or None)
+            job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
+                                "upload.csv", lambda stored: start_voter_import(
+                                    db.session, race, current_user, stored, mapping))
         except DomainError as error:
-            db.session.rollback()
+            clash = error.job_id if isinstance(error, JobAlreadyRunning) else None
             form.file.errors.append(error.message)
-            form.file.errors.extend(f"{name}: {text}" for name, text in error.fields.items())
+            form.file.errors.extend(f"{name}: {text}" for name, text in error.fields.items()
+                                    if name != "job")
         else:
-            return redirect(url_for("voters.import_page", race_id=race.id, run=report.run_id))
+            return redirect(url_for("jobs.job_page", job_id=job.id))
     run = db.session.get(ImportRun, request.args.get("run", 0, type=int))
     run = run if run is not None and run.race_id == race.id else None
+    jobs = [j for j in race_jobs(db.session, race.id) if j.kind == VOTER_IMPORT.name]
     return render_template(
-        "voters/import.html", race=race, form=form, run=run, buckets=BUCKETS,
-        rejections=first_rejections(db.session, run.id) if run else [],
+        "voters/import.html", race=race, form=form, run=run, buckets=BUCKETS, clash=clash,
+        rejections=first_rejections(db.session, run.id) if run else [], jobs=jobs,
         runs=recent_runs(db.session, race.id)), 422 if form.errors else 200
+
+
+@bp.route("/races/<int:race_id>/geocode", methods=["POST"])
+@login_required
+def geocode(race_id: int):
+    """Geocode the race's doors without coordinates: a worker does it (see its job's page)."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    if not EmptyForm().validate_on_submit():
+        raise DomainError("The form expired: reload the page and try again.")
+    try:
+        job = submit(start_geocode(db.session, race, current_user))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("races.detail", race_id=race.id))
+    return redirect(url_for("jobs.job_page", job_id=job.id))
 
 
 @bp.route("/imports/<int:run_id>/rejections.csv")

@@ -11,7 +11,9 @@ from tests import factories
 from tests.e2e.conftest import login
 
 
-def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_server):
+def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_server,
+                                                    start_worker):
+    start_worker()  # a real job worker does the cut
     ny = factories.org(db, "ny-wfp")
     race = factories.race(db, ny, "NY race")
     factories.households(db, race, 60)
@@ -31,6 +33,10 @@ def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_s
     # Cut: the form is open while the race has no turf.
     page.fill("input[name=doors]", "20")
     page.click("button:has-text('Cut turf')")
+    page.wait_for_url("**/jobs/*")  # the cut's job page follows it, then shows its summary
+    page.wait_for_selector("#job-state:text('finished')", timeout=60_000)
+    assert "3 turfs cut from 60 doors" in page.inner_text("#job-result")
+    page.click("text=See the turfs and assign them")
     page.wait_for_load_state("networkidle")
     rows = page.locator("#turf-table tbody tr")
     assert rows.count() == 3

@@ -13,11 +13,16 @@ it can run ahead of the writer, on one of two helpers:
   database takes rows: 20-30% faster again (benchmarks/import_voters.py).
 
 Either way at most `depth` batches wait, so memory does not grow with the file; an exception
-in the helper is raised in the importer, and `close()` stops the helper.
+in the helper is raised in the importer, and `close()` stops the helper. A helper whose
+importer was killed (kill -9 of a job worker) notices and exits instead of waiting forever.
+
+`skip_through_line` leaves out the rows that start on or before that line: an import that
+goes on after a stop reads the file again but does not write or count those rows twice.
 """
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -43,6 +48,7 @@ class Batch:
     problems: list[Rejection]
     bytes_read: int
     encoding: str
+    last_line: int = 0  # the line the batch's last row starts on
 
 
 class DistrictTest:
@@ -81,10 +87,18 @@ def in_batches(items: Iterable, size: int) -> Iterator[list]:
         yield batch
 
 
+def _line_of(item: tuple | Rejection) -> int:
+    return item.line_number if isinstance(item, Rejection) else item[0]
+
+
 def prepare(source: CsvSource, cleaner: RowCleaner, district: DistrictTest,
-            batch_size: int) -> Iterator[Batch]:
-    """The file's rows cleaned and tested against the district, batch by batch."""
-    for items in in_batches(source.rows(as_dicts=False), batch_size):
+            batch_size: int, skip_through_line: int = 0) -> Iterator[Batch]:
+    """The file's rows cleaned and tested against the district, batch by batch (the rows
+    starting on or before skip_through_line left out)."""
+    items_of_file: Iterable = source.rows(as_dicts=False)
+    if skip_through_line:
+        items_of_file = (i for i in items_of_file if _line_of(i) > skip_through_line)
+    for items in in_batches(items_of_file, batch_size):
         rows: list[CleanRow] = []
         problems: list[Rejection] = []
         for item in items:
@@ -101,7 +115,7 @@ def prepare(source: CsvSource, cleaner: RowCleaner, district: DistrictTest,
                                           raw_excerpt(row.record)))
             rows = [r for r, out in zip(rows, outside) if not out]
         problems.sort(key=lambda p: p.line_number)
-        yield Batch(rows, problems, source.bytes_read, source.encoding)
+        yield Batch(rows, problems, source.bytes_read, source.encoding, _line_of(items[-1]))
 
 
 class ReadAhead:
@@ -156,6 +170,23 @@ class PrepareJob:
     centre: tuple[float, float] | None
     district: dict | None
     batch_size: int
+    skip_through_line: int = 0
+
+
+def _send(out: multiprocessing.Queue, item) -> None:
+    """Put item on the queue, waiting while it is full; exit if the importer has died.
+
+    os._exit, not SystemExit: a normal exit would wait for the queue's feeder thread, which
+    waits forever to write into a pipe nobody reads any more.
+    """
+    parent = multiprocessing.parent_process()
+    while True:
+        try:
+            out.put(item, timeout=_POLL_SECONDS)
+            return
+        except queue.Full:
+            if parent is not None and not parent.is_alive():
+                os._exit(0)
 
 
 def _helper_main(job: PrepareJob, out: multiprocessing.Queue) -> None:
@@ -165,16 +196,17 @@ def _helper_main(job: PrepareJob, out: multiprocessing.Queue) -> None:
             source = CsvSource(stream)
             columns = resolve_columns(source.header, job.mapping)
             cleaner = RowCleaner(columns, job.centre, source.header)
-            for batch in prepare(source, cleaner, DistrictTest(job.district), job.batch_size):
+            for batch in prepare(source, cleaner, DistrictTest(job.district), job.batch_size,
+                                 job.skip_through_line):
                 for row in batch.rows:
                     row.record = ()  # only needed for a district refusal, made here
-                out.put(batch)
-        out.put(None)
+                _send(out, batch)
+        _send(out, None)
     except BaseException as error:  # noqa: BLE001 (handed to the importer)
         try:
-            out.put(error)
+            _send(out, error)
         except Exception:  # noqa: BLE001 (an exception that does not pickle)
-            out.put(RuntimeError(f"voter import helper failed: {error!r}"))
+            _send(out, RuntimeError(f"voter import helper failed: {error!r}"))
 
 
 class HelperProcess:

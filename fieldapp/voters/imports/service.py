@@ -9,9 +9,13 @@ unchanged (see writer.py), outside_district (coordinates outside race.district: 
 or rejected (reader.py, rows.py). Rejected and out-of-district rows are stored as
 ImportRejection rows with their line number, so the report can list them all.
 
-Unlike other services this one commits, once per batch (with that batch's rejections and the
-run's running counts): a long import must not hold SQLite's single write lock for its whole
-length, and a crash keeps the batches already done. Nothing personal is logged.
+Unlike other services this one commits, once per batch (with that batch's rejections, the
+run's running counts and the last line done, `resume_after_line`): a long import must not
+hold SQLite's single write lock for its whole length, and a crash keeps the batches already
+done. `resume_run_id` goes on with such a run after its last committed line, so a job whose
+worker was killed finishes the file with every row counted exactly once; the checkpoint
+moves only from the value this import last wrote, so two workers can never both count a batch.
+Nothing personal is logged.
 """
 from __future__ import annotations
 
@@ -65,17 +69,26 @@ class ImportReport:
         return sum(self.counts[bucket] for bucket in BUCKETS)
 
 
+def check_voter_file(fileobj: BinaryIO, mapping: dict[str, str] | None = None) -> str:
+    """The column set a file would be read with, from its first bytes and header alone;
+    DomainError saying what is wrong when it would be refused (not CSV, empty, no address)."""
+    return resolve_columns(CsvSource(fileobj).header, mapping).column_set
+
+
 def import_voters(db: Session, race: Race, fileobj: BinaryIO, filename: str, user=None,
                   mapping: dict[str, str] | None = None, batch_size: int = 5000,
-                  progress: Callable[[int], None] | None = None,
+                  progress: Callable[[int, int], None] | None = None,
                   geocode: Callable[[Session, Race], int] | None = None,
-                  helper_process: bool | None = None) -> ImportReport:
-    """Import a voter file into race; `progress(bytes_read)` after each batch.
+                  helper_process: bool | None = None, resume_run_id: int | None = None,
+                  on_start: Callable[[int], None] | None = None) -> ImportReport:
+    """Import a voter file into race; `progress(bytes_read, rows_done)` after each batch.
 
     `geocode(db, race) -> households geocoded` runs once at the end when given (for doors the
     file left without coordinates). Raises DomainError, writing nothing, when the file is refused.
     `helper_process`: prepare batches in a helper process (True), a thread (False), or decide
     by the file (None: a process for a file on disk of HELPER_PROCESS_BYTES or more).
+    `resume_run_id`: go on with that run of this file after its last committed line.
+    `on_start(run_id)` runs in the transaction that records the run (a job notes its run).
     """
     source = CsvSource(fileobj)
     columns = resolve_columns(source.header, mapping)
@@ -85,20 +98,18 @@ def import_voters(db: Session, race: Race, fileobj: BinaryIO, filename: str, use
         helper_process = path is not None and os.path.getsize(path) >= HELPER_PROCESS_BYTES
     if helper_process and path is None:
         raise ValueError("a helper process reads the file by its path: this one has none")
-    counts: dict[str, Any] = dict.fromkeys(BUCKETS, 0) | {
-        "households_created": 0, "voters_created": 0, "geocoded": 0}
-    run = ImportRun(race_id=race.id, user_id=getattr(user, "id", None), filename=filename[:300],
-                    column_set=columns.column_set, status="running", counts=dict(counts))
-    db.add(run)
-    db.commit()
-    run_id, race_id = run.id, race.id
+    run = _open_run(db, race, filename, user, columns.column_set, resume_run_id, on_start)
+    counts: dict[str, Any] = dict(run.counts)
+    run_id, race_id, checkpoint = run.id, race.id, run.resume_after_line
     writer = BatchWriter(db, race_id, run_id)
     shown: list[Rejection] = []
     if helper_process:
-        batches = HelperProcess(PrepareJob(path, mapping, centre, race.district, batch_size))
+        batches = HelperProcess(PrepareJob(path, mapping, centre, race.district, batch_size,
+                                           checkpoint))
     else:
         cleaner = RowCleaner(columns, centre, source.header)
-        batches = ReadAhead(prepare(source, cleaner, DistrictTest(race.district), batch_size))
+        batches = ReadAhead(prepare(source, cleaner, DistrictTest(race.district), batch_size,
+                                    checkpoint))
     encoding = source.encoding
     restore_cache = _grow_sqlite_cache(db)
     try:
@@ -106,19 +117,22 @@ def import_voters(db: Session, race: Race, fileobj: BinaryIO, filename: str, use
             problems = batch.problems
             result = _write_batch(db, writer, batch.rows, problems)
             _add(counts, result, problems)
-            counts["encoding"] = encoding = batch.encoding
-            db.execute(sa.update(ImportRun).where(ImportRun.id == run_id).values(counts=counts))
+            counts["encoding"] = encoding = batch.encoding  # of the whole file read so far
+            _advance(db, run_id, checkpoint, batch.last_line, counts)
+            checkpoint = batch.last_line
             if number & (number - 1) == 0:  # batches 1, 2, 4, 8...: while the tables grow
                 refresh_statistics(db)
             db.commit()
             shown.extend(problems[:SHOWN_REJECTIONS - len(shown)])
             if progress:
-                progress(batch.bytes_read)
+                progress(batch.bytes_read, sum(counts[b] for b in BUCKETS))
     except BaseException:
         batches.close()
         db.rollback()
         restore_cache()
-        db.execute(sa.update(ImportRun).where(ImportRun.id == run_id).values(
+        # Unless another import went on with the run meanwhile, it stops here, failed.
+        db.execute(sa.update(ImportRun).where(
+            ImportRun.id == run_id, ImportRun.resume_after_line == checkpoint).values(
             status="failed", finished_at=dt.datetime.now(dt.UTC)))
         db.commit()
         raise
@@ -133,6 +147,41 @@ def import_voters(db: Session, race: Race, fileobj: BinaryIO, filename: str, use
              sum(counts[b] for b in BUCKETS), counts["rejected"])
     return ImportReport(run_id, columns.column_set, encoding, counts, shown,
                         "process" if helper_process else "thread")
+
+
+class ImportTakenOver(RuntimeError):
+    """Another import went on with this run: this one must stop and count nothing more."""
+
+
+def _open_run(db: Session, race: Race, filename: str, user, column_set: str,
+              resume_run_id: int | None, on_start: Callable[[int], None] | None) -> ImportRun:
+    """A new run of the file (committed), or the run to go on with."""
+    if resume_run_id is not None:
+        run = db.get(ImportRun, resume_run_id)
+        if run is None or run.race_id != race.id:
+            raise ValueError(f"import run {resume_run_id} is not one of this race")
+        run.status, run.finished_at = "running", None
+        db.commit()
+        return run
+    counts = dict.fromkeys(BUCKETS, 0) | {"households_created": 0, "voters_created": 0,
+                                          "geocoded": 0}
+    run = ImportRun(race_id=race.id, user_id=getattr(user, "id", None), filename=filename[:300],
+                    column_set=column_set, status="running", counts=counts)
+    db.add(run)
+    db.flush()
+    if on_start is not None:
+        on_start(run.id)
+    db.commit()
+    return run
+
+
+def _advance(db: Session, run_id: int, checkpoint: int, last_line: int, counts: dict) -> None:
+    """Record the batch's counts and last line, if the run is still where this import left it."""
+    moved = db.execute(sa.update(ImportRun).where(
+        ImportRun.id == run_id, ImportRun.resume_after_line == checkpoint).values(
+        counts=counts, resume_after_line=last_line))
+    if moved.rowcount != 1:
+        raise ImportTakenOver(f"import run {run_id} moved past line {checkpoint} elsewhere")
 
 
 def _path_of(fileobj: BinaryIO) -> str | None:

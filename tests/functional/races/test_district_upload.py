@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from fieldapp.jobs.models import Job
 from fieldapp.races.models import Race
 from fieldapp.voters.models import Household
 from tests import factories
@@ -48,13 +49,21 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-def test_organizer_uploads_a_district(client, auth, db, chapters, csrf_on):
+def test_organizer_uploads_a_district(client, auth, db, chapters, csrf_on, run_jobs):
     auth.login("organizer@example.org")
     page = client.get(f"/races/{chapters}/district")
     assert page.status_code == 200 and "Upload boundary" in page.get_data(as_text=True)
     assert "nonce-" in page.headers["Content-Security-Policy"]  # the map's CSP
     response = upload(client, chapters, "halves_collection.geojson")
     assert response.status_code == 302
+    job = db.scalar(sa.select(Job))
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}") and job.state == "queued"
+    assert db.get(Race, chapters).district_is_synthetic is True  # a worker saves it
+    stored = Path(job.upload_path)
+    assert stored.exists() and stored.parent.name == "uploads"
+    assert run_jobs() == 1
+    db.expire_all()
+    assert not stored.exists() and job.upload_path is None and job.state == "finished"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "District boundary saved" in html and "1 of 4 geocoded doors" in html
     assert "division id was set" in html
@@ -65,9 +74,10 @@ def test_organizer_uploads_a_district(client, auth, db, chapters, csrf_on):
     assert "District boundary" in client.get(f"/races/{chapters}").get_data(as_text=True)
 
 
-def test_repair_is_reported_on_the_page(client, auth, db, chapters):
+def test_repair_is_reported_on_the_page(client, auth, db, chapters, run_jobs):
     auth.login("organizer@example.org")
     response = upload(client, chapters, "bowtie_feature.geojson")
+    run_jobs()
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "repaired with shapely" in html
     assert db.get(Race, chapters).district["type"] == "MultiPolygon"
@@ -77,11 +87,13 @@ def test_repair_is_reported_on_the_page(client, auth, db, chapters):
     ("projected_feet.geojson", "not longitude/latitude"),
     ("street_linestring.geojson", "LineString is not an area"),
 ])
-def test_bad_file_is_refused_and_nothing_changes(client, auth, db, chapters, name, message):
+def test_bad_file_is_refused_and_nothing_changes(app, client, auth, db, chapters, name, message):
     auth.login("organizer@example.org")
     response = upload(client, chapters, name)
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
+    assert db.scalar(sa.select(sa.func.count(Job.id))) == 0  # refused before any job
+    assert not list((Path(app.instance_path) / "uploads").glob("*"))  # and not kept
     race = db.get(Race, chapters)
     assert race.district_is_synthetic is True and race.district["coordinates"][0][1] == [1, 0]
 

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.auth import services
+from fieldapp.jobs.models import Job
 from fieldapp.voters.models import Household, ImportRun
 from tests import factories
 from tests.conftest import csrf_token_from
@@ -45,19 +46,30 @@ def csrf_on(app):
     app.config["WTF_CSRF_ENABLED"] = True
 
 
-def test_upload_shows_the_report_and_past_imports(db, client, auth, chapters, csrf_on):
+def test_upload_queues_a_job_whose_page_shows_the_report(db, client, auth, chapters, csrf_on,
+                                                          run_jobs):
     auth.login("organizer@example.org")
     page = client.get(f"/races/{chapters}").get_data(as_text=True)
     assert f'href="/races/{chapters}/import"' in page  # the race page links here
     response = upload(client, chapters, (DATA / "van.csv").read_bytes(), "van export.csv")
     assert response.status_code == 302
-    run = db.scalar(sa.select(ImportRun))
-    assert response.headers["Location"].endswith(f"/races/{chapters}/import?run={run.id}")
-    html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Import of van_export.csv" in html
+    job = db.scalar(sa.select(Job))
+    assert response.headers["Location"].endswith(f"/jobs/{job.id}")
+    assert job.state == "queued" and job.filename == "van_export.csv"
+    assert db.scalar(sa.select(sa.func.count(ImportRun.id))) == 0  # nothing in the request
+    queued = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert 'id="job-progress"' in queued and "js/job-progress.js" in queued
+    assert f"Job {job.id}" in client.get(f"/races/{chapters}").get_data(as_text=True)
+    assert run_jobs() == 1
+    html = client.get(f"/jobs/{job.id}").get_data(as_text=True)
+    assert "Import of van_export.csv" in html and 'id="job-state">finished<' in html
     assert 'id="count-imported">3<' in html and 'id="count-merged">2<' in html
-    assert 'id="past-imports"' in html and "van_export.csv" in html
+    run = db.scalar(sa.select(ImportRun))
+    imports = client.get(f"/races/{chapters}/import?run={run.id}").get_data(as_text=True)
+    assert 'id="past-imports"' in imports and "van_export.csv" in imports
+    assert 'id="count-imported">3<' in imports
     assert run.user_id is not None and db.scalar(sa.select(sa.func.count(Household.id))) == 3
+    assert client.get("/imports/9999/rejections.csv").status_code == 404
 
 
 def test_without_csrf_token_nothing_is_imported(db, client, auth, chapters, csrf_on):
@@ -79,9 +91,15 @@ def test_refused_file_is_a_form_error_naming_the_columns(db, client, auth, chapt
     assert mapped.status_code == 302
 
 
-def test_rejections_csv_for_the_organizer(db, client, auth, chapters, csrf_on):
+def test_anonymous_is_sent_to_log_in(client, chapters):
+    response = client.get(f"/races/{chapters}/import")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_rejections_csv_for_the_organizer(db, client, auth, chapters, csrf_on, run_jobs):
     auth.login("organizer@example.org")
     location = upload(client, chapters, BAD.encode()).headers["Location"]
+    run_jobs()
     html = client.get(location).get_data(as_text=True)
     run_id = db.scalar(sa.select(ImportRun.id))
     assert f'href="/imports/{run_id}/rejections.csv"' in html
@@ -97,25 +115,22 @@ def test_rejections_csv_for_the_organizer(db, client, auth, chapters, csrf_on):
 
 @pytest.mark.parametrize("who, status", [("volunteer", 403), ("other_organizer", 403)])
 def test_page_and_rejections_are_for_this_chapters_organizers_only(db, client, auth, chapters,
-                                                                    who, status):
+                                                                    who, status, run_jobs):
     auth.login("organizer@example.org")
     upload(client, chapters, BAD.encode())
-    run_id = db.scalar(sa.select(ImportRun.id))
+    run_jobs()
+    run_id, job_id = db.scalar(sa.select(ImportRun.id)), db.scalar(sa.select(Job.id))
     auth.logout()
     auth.login(f"{who}@example.org")
     assert client.get(f"/races/{chapters}/import").status_code == status
     assert client.get(f"/imports/{run_id}/rejections.csv").status_code == status
-    assert client.get("/imports/9999/rejections.csv").status_code == 404
-
-
-def test_anonymous_is_sent_to_log_in(client, chapters):
-    response = client.get(f"/races/{chapters}/import")
-    assert response.status_code == 302 and "/login" in response.headers["Location"]
+    assert client.get(f"/jobs/{job_id}").status_code == status
+    assert client.get(f"/api/v1/jobs/{job_id}").status_code == status
 
 
 @pytest.fixture
 def small_uploads(app_config):
-    app_config["MAX_CONTENT_LENGTH"] = 4096
+    app_config["FIELDAPP_MAX_UPLOAD_BYTES"] = 4096
 
 
 def test_an_upload_over_the_limit_is_a_clear_413(small_uploads, app, db, client, auth, chapters):
@@ -124,10 +139,46 @@ def test_an_upload_over_the_limit_is_a_clear_413(small_uploads, app, db, client,
     assert response.status_code == 413
     html = response.get_data(as_text=True)
     assert "File too large" in html and "(4 KB)" in html
+    assert db.scalar(sa.select(sa.func.count(Job.id))) == 0
     assert db.scalar(sa.select(sa.func.count(ImportRun.id))) == 0
+    assert upload(client, chapters, b"address,city\n1 Elm St,Testville\n").status_code == 302
+
+
+class Unreadable(io.RawIOBase):
+    """A request body that fails the test if the server reads a byte of it."""
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:  # the test client measures the stream; it has no end
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return 0
+
+    def readinto(self, buffer) -> int:
+        raise AssertionError("the server read a body it should have refused unread")
+
+
+def test_json_routes_take_2_mb_and_refuse_more_unread(app, db, client, auth, chapters):
     token = services.create_api_token(db, factories.get_user(db, "organizer@example.org"))
     db.commit()
-    api = app.test_client().post("/api/v1/knocks", data=b"x" * 10000, headers={
-        "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
-    assert api.status_code == 413
-    assert api.get_json()["error"]["message"].startswith("That file is larger")
+    api = app.test_client()
+    headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+    big = api.post("/api/v1/knocks/batch", headers=headers, input_stream=Unreadable(),
+                   environ_overrides={"CONTENT_LENGTH": str(2 * 1024 * 1024 + 1)})
+    assert big.status_code == 413
+    assert big.get_json()["error"] == {
+        "code": "too_large", "message": "The request body is larger than this call accepts "
+        "(2 MB).", "fields": {"body": "at most 2 MB"}}
+    # Under the limit is read: 500 knocks with notes of 2,000 characters, answered one by one.
+    knocks = [{"client_uuid": f"00000000-0000-4000-8000-{i:012d}", "household_id": 1,
+               "outcome": "not_home", "knocked_at": "2017-05-01T10:00:00-04:00",
+               "note": "n" * 2000} for i in range(500)]
+    fits = api.post("/api/v1/knocks/batch", json={"knocks": knocks}, headers=headers)
+    assert fits.status_code == 200 and len(fits.get_json()["results"]) == 500
+    # The pages' forms are held to the small limit too; only the upload routes take files.
+    login = app.test_client().post("/login", input_stream=Unreadable(), environ_overrides={
+        "CONTENT_LENGTH": str(3 * 1024 * 1024),
+        "CONTENT_TYPE": "application/x-www-form-urlencoded"})
+    assert login.status_code == 413

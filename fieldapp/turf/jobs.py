@@ -1,0 +1,37 @@
+"""An automatic cut of a race as a background job: cut, routed, saved, summarised."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from fieldapp.auth.models import User
+from fieldapp.jobs import services as jobs
+from fieldapp.jobs.kinds import TURF_CUT
+from fieldapp.jobs.models import Job
+from fieldapp.jobs.worker import JobProgress
+from fieldapp.races.models import Race
+from fieldapp.turf import services
+
+
+def start_turf_cut(db: Session, race: Race, user: User | None, doors: int,
+                   replace: bool) -> Job:
+    """Record the cut (flushed; the caller commits and enqueues); one per race at a time."""
+    services.check_target(doors)
+    return jobs.start_job(db, TURF_CUT.name, race, user,
+                          params={"doors": doors, "replace": bool(replace)},
+                          max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
+
+
+def run_turf_cut(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
+    """Cut the race's free doors (or all, with replace) and route every turf."""
+    progress.update(done=0, phase="Cutting the race into turfs")
+
+    def routed(done: int, total: int) -> None:
+        progress.update(done=done, total=total, phase="Routing each turf's walk")
+
+    summary = services.cut_race(db, db.get(Race, job.race_id), job.params["doors"], job.user,
+                                replace=job.params.get("replace", False), progress=routed)
+    db.commit()
+    return summary.as_json()

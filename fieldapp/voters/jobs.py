@@ -1,0 +1,139 @@
+"""Voter imports and geocoding as background jobs: started by a page or the CLI, run by a worker.
+
+A voter import is checked before it is queued (the file is CSV, not empty, has address
+columns), then runs in batches; killed half-way, it goes on after its last committed line
+(fieldapp/voters/imports/service.py), so the report counts every row exactly once. When a
+geocoder is configured and the file left doors without coordinates, a geocoding job follows.
+"""
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import Session
+
+from fieldapp.auth.models import User
+from fieldapp.errors import DomainError
+from fieldapp.jobs import services as jobs
+from fieldapp.jobs.kinds import GEOCODE, VOTER_IMPORT
+from fieldapp.jobs.models import Job
+from fieldapp.jobs.uploads import StoredUpload
+from fieldapp.jobs.worker import JobProgress
+from fieldapp.races.models import Race
+from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_count
+from fieldapp.voters.imports.service import BUCKETS, check_voter_file, import_voters
+from fieldapp.voters.models import ImportRun
+
+
+def start_voter_import(db: Session, race: Race, user: User | None, upload: StoredUpload,
+                       mapping: dict[str, str] | None) -> Job:
+    """Check the stored file and record its import job (flushed; the caller commits and
+    enqueues). DomainError when the file would be refused or the same file is under way."""
+    with open(upload.path, "rb") as stream:
+        column_set = check_voter_file(stream, mapping)
+    return jobs.start_job(db, VOTER_IMPORT.name, race, user, upload=upload,
+                          params={"mapping": mapping, "column_set": column_set},
+                          max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
+
+
+def count_lines(path: str, chunk: int = 1 << 20) -> int:
+    """Newlines in a file (a million-row file in a fraction of a second): the rows to expect."""
+    lines, last = 0, b"\n"
+    with open(path, "rb") as stream:
+        while block := stream.read(chunk):
+            lines += block.count(b"\n")
+            last = block[-1:]
+    return lines + (last != b"\n")
+
+
+def _upload_of(job: Job) -> str:
+    if not job.upload_path or not os.path.exists(job.upload_path):
+        raise DomainError("The uploaded file is no longer on this server (the upload folder "
+                          "is not shared with this worker, or it was removed). Upload it again.")
+    return job.upload_path
+
+
+def run_voter_import(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
+    """The job's file into its race; goes on with its earlier run when there is one."""
+    path, race = _upload_of(job), db.get(Race, job.race_id)
+    rows_expected = max(count_lines(path) - 1, 0)  # less the header
+    progress.update(total=rows_expected, phase="Importing rows" if not job.import_run_id
+                    else "Going on after the last committed row")
+    job_id = job.id
+
+    def note_run(run_id: int) -> None:  # in the same transaction as the run itself
+        db.execute(sa.update(Job).where(Job.id == job_id).values(import_run_id=run_id))
+
+    with open(path, "rb") as stream:
+        report = import_voters(
+            db, race, stream, job.filename or "upload.csv", job.user, job.params.get("mapping"),
+            batch_size=current_app.config["FIELDAPP_IMPORT_BATCH_SIZE"],
+            progress=lambda _bytes, rows: progress.update(done=rows),
+            resume_run_id=job.import_run_id, on_start=note_run)
+    progress.update(done=report.rows, total=report.rows, force=True)
+    result: dict[str, Any] = {"import_run_id": report.run_id, "rows": report.rows,
+                              "counts": {k: report.counts[k] for k in BUCKETS},
+                              "households_created": report.counts["households_created"]}
+    result["geocode_job_id"] = _geocode_after(db, job, report.counts["not_geocoded"])
+    return result
+
+
+def _geocode_after(db: Session, job: Job, not_geocoded: int) -> int | None:
+    """Queue geocoding of the doors the file left without coordinates, when a geocoder is
+    configured and no geocoding of the race is under way; its job id."""
+    if not not_geocoded or make_geocoder(current_app.config) is None:
+        return None
+    try:
+        follow = jobs.start_job(db, GEOCODE.name, job.race, job.user, params={})
+    except jobs.JobAlreadyRunning as running:
+        return running.job_id
+    db.commit()
+    from fieldapp.extensions import job_queue
+    from fieldapp.jobs.queue import JobQueueDown
+
+    try:
+        job_queue.enqueue(follow.id)
+    except JobQueueDown as error:
+        jobs.fail(db, follow.id, None, str(error))
+    return follow.id
+
+
+def start_geocode(db: Session, race: Race, user: User | None, limit: int | None = None) -> Job:
+    """Record a geocoding job for the race's doors without coordinates (the caller commits
+    and enqueues); DomainError when no geocoder is configured or nothing needs it."""
+    if make_geocoder(current_app.config) is None:
+        raise DomainError("No geocoder is configured (FIELDAPP_GEOCODER=none): place the doors "
+                          "by hand, or load the Census batch geocoder's answer.")
+    if not missing_count(db, race):
+        raise DomainError("Every door of this race has coordinates: nothing to geocode.")
+    return jobs.start_job(db, GEOCODE.name, race, user, params={"limit": limit},
+                          max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
+
+
+def run_geocode(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
+    """Geocode the race's doors without coordinates (cached; committed every 100 doors)."""
+    geocoder = make_geocoder(current_app.config)
+    if geocoder is None:
+        raise DomainError("No geocoder is configured on this worker (FIELDAPP_GEOCODER=none).")
+    race, limit = db.get(Race, job.race_id), job.params.get("limit")
+    todo = missing_count(db, race)
+    total = min(todo, limit) if limit else todo
+    progress.update(done=0, total=total, phase=f"Geocoding with {geocoder.name}")
+    handled = 0
+
+    def step(done: int) -> None:
+        nonlocal handled
+        handled += done
+        progress.update(done=handled)
+
+    report = geocode_missing(db, race, geocoder, limit=limit, progress=step)
+    if report.stopped:
+        raise DomainError(f"Geocoding stopped: {report.stopped} ({report.summary()})")
+    return {"summary": report.summary(), **report.as_dict()}
+
+
+def import_report_run(db: Session, job: Job) -> ImportRun | None:
+    """The import run of a voter-import job, for its page."""
+    return db.get(ImportRun, job.import_run_id) if job.import_run_id else None
