@@ -12,9 +12,10 @@ it can run ahead of the writer, on one of two helpers:
   more. Preparing then runs on the second core, and the import writes as fast as the
   database takes rows: 20-30% faster again (benchmarks/import_voters.py).
 
-Either way at most `depth` batches wait, so memory does not grow with the file; an exception
-in the helper is raised in the importer, and `close()` stops the helper. A helper whose
-importer was killed (kill -9 of a job worker) notices and exits instead of waiting forever.
+Either way only a batch or two wait, so memory does not grow with the file; an exception in
+the helper is raised in the importer, and `close()` stops the helper. A helper killed half-way
+(the OOM killer) stops the import with an error, and a helper whose importer was killed (kill
+-9 of a job worker) exits: neither waits forever for the other.
 
 `skip_through_line` leaves out the rows that start on or before that line: an import that
 goes on after a stop reads the file again but does not write or count those rows twice.
@@ -23,10 +24,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import queue
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 
 import numpy as np
 import shapely
@@ -173,23 +176,16 @@ class PrepareJob:
     skip_through_line: int = 0
 
 
-def _send(out: multiprocessing.Queue, item) -> None:
-    """Put item on the queue, waiting while it is full; exit if the importer has died.
-
-    os._exit, not SystemExit: a normal exit would wait for the queue's feeder thread, which
-    waits forever to write into a pipe nobody reads any more.
-    """
-    parent = multiprocessing.parent_process()
-    while True:
-        try:
-            out.put(item, timeout=_POLL_SECONDS)
-            return
-        except queue.Full:
-            if parent is not None and not parent.is_alive():
-                os._exit(0)
+def _send(out: Connection, item) -> None:
+    """Send item to the importer; exit quietly if the importer is gone (the pipe is broken:
+    it held the only reading end)."""
+    try:
+        out.send(item)
+    except (BrokenPipeError, ConnectionResetError):
+        os._exit(0)
 
 
-def _helper_main(job: PrepareJob, out: multiprocessing.Queue) -> None:
+def _helper_main(job: PrepareJob, out: Connection) -> None:
     """The helper process: prepare the file's batches and send them (None at the end)."""
     try:
         with open(job.path, "rb") as stream:
@@ -204,34 +200,39 @@ def _helper_main(job: PrepareJob, out: multiprocessing.Queue) -> None:
         _send(out, None)
     except BaseException as error:  # noqa: BLE001 (handed to the importer)
         try:
-            _send(out, error)
+            pickle.dumps(error)
         except Exception:  # noqa: BLE001 (an exception that does not pickle)
-            _send(out, RuntimeError(f"voter import helper failed: {error!r}"))
+            error = RuntimeError(f"voter import helper failed: {error!r}")
+        _send(out, error)
 
 
 class HelperProcess:
-    """Iterate the batches a spawned helper process prepares from the file at job.path."""
+    """Iterate the batches a spawned helper process prepares from the file at job.path.
 
-    def __init__(self, job: PrepareJob, depth: int = 2) -> None:
+    They come through a one-way pipe whose writing end only the helper holds: if the helper
+    dies, even half-way through sending a batch, the importer reads end-of-file and stops
+    with an error instead of waiting forever; if the importer dies, the helper's next send
+    fails and it exits. While the importer writes one batch the helper prepares the next.
+    """
+
+    def __init__(self, job: PrepareJob) -> None:
         context = multiprocessing.get_context("spawn")
-        self._queue = context.Queue(maxsize=depth)
-        self._process = context.Process(target=_helper_main, args=(job, self._queue),
+        self._reader, writer = context.Pipe(duplex=False)
+        self._process = context.Process(target=_helper_main, args=(job, writer),
                                         daemon=True, name="fieldapp-import-helper")
         self._process.start()
+        writer.close()  # the helper has its own copy; this one would hide its death
 
     def __iter__(self) -> HelperProcess:
         return self
 
     def __next__(self) -> Batch:
-        while True:
-            try:
-                item = self._queue.get(timeout=_POLL_SECONDS)
-                break
-            except queue.Empty:
-                if not self._process.is_alive() and self._queue.empty():
-                    self.close()
-                    raise RuntimeError("The voter import helper process stopped "
-                                       f"(exit code {self._process.exitcode}).") from None
+        try:
+            item = self._reader.recv()
+        except (EOFError, OSError):
+            self.close()
+            raise RuntimeError("The voter import helper process stopped (exit code "
+                               f"{self._process.exitcode}).") from None
         return _unwrap(item, self.close)
 
     def close(self) -> None:
@@ -239,7 +240,7 @@ class HelperProcess:
         if self._process.is_alive():
             self._process.terminate()
         self._process.join(timeout=5)
-        self._queue.close()
+        self._reader.close()
 
 
 def _unwrap(item, close) -> Batch:

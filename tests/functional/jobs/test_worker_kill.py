@@ -81,3 +81,40 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return True
+
+
+@pytest.mark.slow
+def test_an_import_that_breaks_half_way_fails_saying_at_which_line_and_keeps_its_rows(
+        app, db, tmp_path, start_worker, client, auth):
+    race = factories.race(db, factories.org(db), "Broken race")
+    factories.user(db, "organizer@example.org", race.organization, "organizer")
+    db.commit()
+    write_voter_file(tmp_path / "county.csv", ROWS)
+    with open(tmp_path / "county.csv", "rb") as stream:
+        job_id = submit_upload(stream, "county.csv", lambda stored: start_voter_import(
+            db, race, None, stored, None)).id
+    worker = start_worker(FIELDAPP_IMPORT_BATCH_SIZE="2000")
+
+    def helper_at_work():
+        db.rollback()
+        run = db.scalar(sa.select(ImportRun))
+        return worker.children() if run is not None and run.resume_after_line > 0 else None
+
+    for pid in wait_for(helper_at_work, 90, what="the helper process at work"):
+        os.kill(pid, signal.SIGKILL)  # as the kernel's OOM killer would
+
+    def ended():
+        db.rollback()
+        job = db.get(Job, job_id)
+        return job if job.state in ("finished", "failed") else None
+
+    job = wait_for(ended, 60, every=0.2, what="the job to fail")
+    run = db.scalar(sa.select(ImportRun))
+    assert job.state == "failed" and run.status == "failed"
+    assert job.error_line == run.resume_after_line + 1 > 2
+    assert f"stopped at line {job.error_line:,}" in job.error and "helper process" in job.error
+    assert sum(run.counts[b] for b in BUCKETS) == run.resume_after_line - 1  # what was kept
+    assert count(db, Voter) == run.counts["voters_created"]
+    auth.login("organizer@example.org")
+    page = client.get(f"/jobs/{job_id}").get_data(as_text=True)
+    assert f"(line {job.error_line:,} of the file)" in page and 'id="import-report"' in page
