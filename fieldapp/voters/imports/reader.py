@@ -86,6 +86,7 @@ class _Lines:
         self.bytes_read = 0
         self.utf8_lines = 0
         self.fallback_lines = 0
+        self.nul_lines: set[int] = set()  # lines holding a NUL byte: no database stores one
         self.taken: list[tuple[int, str]] = []
 
     def __iter__(self) -> _Lines:
@@ -105,6 +106,8 @@ class _Lines:
                 excerpt = self.decode(raw[:RAW_EXCERPT * 4])[:RAW_EXCERPT]
                 self._skip_rest(raw)
                 raise _LineTooLong(number, excerpt)
+            if b"\x00" in raw:
+                self.nul_lines.add(number)
             text = self.decode(raw)
         self.taken.append((number, text))
         return text
@@ -236,6 +239,11 @@ class CsvSource:
                 yield self._wrong_width(len(fields), width)
                 continue
             number = lines.taken[0][0]
+            if lines.nul_lines and any(n in lines.nul_lines for n, _ in lines.taken):
+                yield Rejection(number, "malformed", "The row holds a NUL byte (binary data), "
+                                "which no text field may hold.",
+                                lines.taken[0][1].replace("\x00", "")[:RAW_EXCERPT])
+                continue
             yield number, (dict(zip(self.header, fields)) if width and as_dicts else fields)
 
     def _broken(self, error: csv.Error) -> Rejection:

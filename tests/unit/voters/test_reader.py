@@ -156,3 +156,18 @@ def test_bytes_read_follows_the_file():
     data = (HEADER + "Ana,Lopez,12 Main St,Testville,11758\n").encode("utf-8-sig")
     source, _ = read(data)
     assert source.bytes_read == len(data) - 3  # all but the byte-order mark
+
+
+def test_a_row_with_a_nul_byte_is_rejected_not_sent_to_the_database():
+    # SQLite would keep it, PostgreSQL refuses text with NUL and the whole batch would fail.
+    # (A NUL in the first 64 KB refuses the file as binary; further on it is one bad row.)
+    good = "".join(f"Ana,Lopez,{n} Main St,Testville,11758\n" for n in range(2000))
+    data = (HEADER + good + "Ben,Co\x00le,14 Main St,Testville,11758\n"
+            '"Cy","Multi\nline\x00",16 Main St,Testville,11758\n'
+            "Dee,Dunn,18 Main St,Testville,11758\n").encode()
+    assert len(data) > 64 * 1024
+    _, items = read(data)
+    assert [number for number, _ in rows_of(items)][-2:] == [2001, 2005]
+    assert [(r.line_number, r.category) for r in rejections_of(items)] == [
+        (2002, "malformed"), (2003, "malformed")]
+    assert "NUL" in rejections_of(items)[0].reason and "\x00" not in rejections_of(items)[0].raw
