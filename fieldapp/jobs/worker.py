@@ -45,6 +45,7 @@ class JobProgress:
         self.engine, self.job_id, self.worker, self.every = engine, job_id, worker, every
         self._last = 0.0
         self._shown: dict[str, Any] = {}
+        self._pending: dict[str, Any] = {}
         self._lock = threading.Lock()
         self.taken_over = False
 
@@ -58,11 +59,18 @@ class JobProgress:
                   if value is not None}
         changed = any(self._shown.get(k) != values[k] for k in ("total", "phase") if k in values)
         now = time.monotonic()
+        self._pending.update(values)
         if not (force or changed) and now - self._last < self.every:
             return
-        self._last = now
-        self._shown.update(values)
-        self._write(values)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write what the last updates held back (the worker calls it when the job ends)."""
+        if self._pending:
+            values, self._pending = self._pending, {}
+            self._last = time.monotonic()
+            self._shown.update(values)
+            self._write(values)
 
     def beat(self) -> None:
         """The heartbeat alone (from the heartbeat thread)."""
@@ -119,6 +127,7 @@ def run_job(job_id: int) -> str:
     try:
         with Heartbeat(progress, config["FIELDAPP_JOB_HEARTBEAT_SECONDS"]):
             result = kind.runner(session, job, progress)
+            progress.flush()
     except JobTakenOver:
         session.rollback()
         log.warning("job %s: taken over by another worker; this one stops", job_id)

@@ -20,10 +20,16 @@ from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import GEOCODE, VOTER_IMPORT
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.uploads import StoredUpload
+from fieldapp.jobs.services import JobTakenOver
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.models import Race
 from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_count
-from fieldapp.voters.imports.service import BUCKETS, check_voter_file, import_voters
+from fieldapp.voters.imports.service import (
+    BUCKETS,
+    ImportTakenOver,
+    check_voter_file,
+    import_voters,
+)
 from fieldapp.voters.models import ImportRun
 
 
@@ -66,18 +72,39 @@ def run_voter_import(db: Session, job: Job, progress: JobProgress) -> dict[str, 
     def note_run(run_id: int) -> None:  # in the same transaction as the run itself
         db.execute(sa.update(Job).where(Job.id == job_id).values(import_run_id=run_id))
 
-    with open(path, "rb") as stream:
-        report = import_voters(
-            db, race, stream, job.filename or "upload.csv", job.user, job.params.get("mapping"),
-            batch_size=current_app.config["FIELDAPP_IMPORT_BATCH_SIZE"],
-            progress=lambda _bytes, rows: progress.update(done=rows),
-            resume_run_id=job.import_run_id, on_start=note_run)
+    try:
+        with open(path, "rb") as stream:
+            report = import_voters(
+                db, race, stream, job.filename or "upload.csv", job.user,
+                job.params.get("mapping"),
+                batch_size=current_app.config["FIELDAPP_IMPORT_BATCH_SIZE"],
+                progress=lambda _bytes, rows: progress.update(done=rows),
+                resume_run_id=job.import_run_id, on_start=note_run)
+    except ImportTakenOver as error:
+        raise JobTakenOver(str(error)) from error
+    except (DomainError, JobTakenOver, sa.exc.OperationalError):
+        raise  # bad input; another worker's job now; a database blip (queued again)
+    except Exception as error:  # noqa: BLE001 (said on the job's page, with the line)
+        raise _stopped_at(db, job_id, error) from error
     progress.update(done=report.rows, total=report.rows, force=True)
     result: dict[str, Any] = {"import_run_id": report.run_id, "rows": report.rows,
                               "counts": {k: report.counts[k] for k in BUCKETS},
                               "households_created": report.counts["households_created"]}
     result["geocode_job_id"] = _geocode_after(db, job, report.counts["not_geocoded"])
     return result
+
+
+def _stopped_at(db: Session, job_id: int, error: Exception) -> DomainError:
+    """Why an import stopped, at which line of the file, and what is kept."""
+    db.rollback()
+    run_id = db.scalar(sa.select(Job.import_run_id).where(Job.id == job_id))
+    done = db.scalar(sa.select(ImportRun.resume_after_line).where(ImportRun.id == run_id)) or 1
+    failure = DomainError(
+        f"The import stopped at line {done + 1:,} of the file ({type(error).__name__}: "
+        f"{str(error)[:300]}). The rows before it are imported and counted in the report; "
+        "upload the file again to import the rest (rows already in count as unchanged).")
+    failure.line = done + 1  # type: ignore[attr-defined]
+    return failure
 
 
 def _geocode_after(db: Session, job: Job, not_geocoded: int) -> int | None:

@@ -32,7 +32,7 @@ def import_page(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     form, clash = ImportForm(), None
     if form.validate_on_submit():
-        upload, mapping = form.file.data, parse_mapping(form.mapping.data.splitlines()) or None
+        upload, mapping = form.file.data, parse_mapping((form.mapping.data or "").splitlines()) or None
         try:
             job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
                                 "upload.csv", lambda stored: start_voter_import(
