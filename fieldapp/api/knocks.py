@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from fieldapp.api.auth import api_caller
+from fieldapp.api.auth import api_caller, writes_alone
 from fieldapp.api.blueprint import bp
 from fieldapp.canvass.knocks import MAX_BATCH, knock_json, record_knocks
 from fieldapp.errorhandlers import json_error
@@ -22,6 +22,7 @@ def _far_metres() -> float:
 
 
 @bp.post("/knocks")
+@writes_alone  # a fresh knock is one INSERT ... UPDATE statement on PostgreSQL
 def post_knock():
     """Record one knock: 201 the first time, 200 for a replay, 409 for a reused UUID."""
     body = request.get_json(silent=True)
