@@ -15,7 +15,7 @@ without parameters computed per execution qualify.
 from __future__ import annotations
 
 from collections import namedtuple
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -63,13 +63,14 @@ class _Compiled:
             return tuple(given[name] for name in self.order)
         return given
 
-    def convert(self, raw: Iterable[tuple], description: Sequence[Sequence[Any]]) -> list:
+    def convert(self, raw: Iterable[tuple], cursor: Any) -> list:
         """Driver rows as named tuples with Python values."""
         processors = self.results
         if processors is None:  # some drivers' converters depend on the column's type code
+            # (read once: psycopg builds cursor.description anew at every access)
             processors = self.results = [
                 column.type.dialect_impl(self.dialect).result_processor(self.dialect, info[1])
-                for column, info in zip(self.columns, description)]
+                for column, info in zip(self.columns, cursor.description)]
         return [self.row(*[value if process is None else process(value)
                            for process, value in zip(processors, row)]) for row in raw]
 
@@ -103,7 +104,7 @@ class DirectStatement:
             cursor.execute(compiled.sql, parameters)
             if compiled.row is None:
                 return []
-            return compiled.convert(cursor.fetchall(), cursor.description)
+            return compiled.convert(cursor.fetchall(), cursor)
         except compiled.error as error:
             raise sa.exc.DBAPIError.instance(compiled.sql, parameters, error,
                                              compiled.error) from error
