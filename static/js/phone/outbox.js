@@ -8,6 +8,26 @@
   var store = fieldapp.store;
 
   var BATCH = 500;           // the server's limit per request
+  var BODY_SHARE = 0.9;      // of the server's body limit (data-max-body), for the JSON around
+
+  /** The queued items in batches the server takes: at most BATCH knocks and, written out
+   * as JSON, under its body limit (a batch of long notes can be over it). */
+  function batches(items) {
+    var limit = (Number(store.config().maxBody) || 2097152) * BODY_SHARE;
+    var out = [], current = [], size = 0;
+    items.forEach(function (item) {
+      var bytes = new Blob([JSON.stringify(item.payload)]).size + 1;
+      if (current.length && (current.length >= BATCH || size + bytes > limit)) {
+        out.push(current);
+        current = [];
+        size = 0;
+      }
+      current.push(item);
+      size += bytes;
+    });
+    if (current.length) out.push(current);
+    return out;
+  }
   var INTERVAL_MS = 30000;
   var CONFIRMED = { created: true, duplicate: true };
 
@@ -157,9 +177,7 @@
       state.syncing = true;
       listeners.forEach(function (fn) { fn(state); });
       var chain = Promise.resolve();
-      for (var start = 0; start < items.length; start += BATCH) {
-        chain = chain.then(sendBatch.bind(null, items.slice(start, start + BATCH)));
-      }
+      batches(items).forEach(function (batch) { chain = chain.then(sendBatch.bind(null, batch)); });
       return chain.then(function () {
         state.error = null;
         state.lastSync = new Date();
@@ -190,7 +208,15 @@
         done();
         document.dispatchEvent(new CustomEvent("fieldapp:synced", { detail: { items: batch, results: results } }));
       });
-    }, function (error) { done(); throw error; });
+    }, function (error) {
+      done();
+      // Still too large for the server (its limit is lower than the page said): halve it.
+      if (error.status === 413 && batch.length > 1) {
+        var half = Math.ceil(batch.length / 2);
+        return sendBatch(batch.slice(0, half)).then(sendBatch.bind(null, batch.slice(half)));
+      }
+      throw error;
+    });
   }
 
   function onChange(fn) { listeners.push(fn); }
