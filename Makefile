@@ -10,7 +10,7 @@ CHROMIUM ?= /usr/bin/chromium
 .PHONY: demo test venv test-venv chromium bench serve clean help
 
 help:
-	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT)"
+	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install with test extras and run the whole suite (PostgreSQL too if FIELDAPP_TEST_DATABASE_URL is set)"
 	@echo "make bench  - run every benchmark in benchmarks/ (prints JSON)"
 
@@ -30,11 +30,15 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 venv: $(VENV)/.installed
 test-venv: $(VENV)/.installed-test
 
+# The web server and, beside it, a background job worker (imports, cuts, geocoding); Ctrl-C
+# stops both, and the worker is stopped too if the server exits on its own.
 demo: venv
 	$(FLASK) db upgrade
 	$(FLASK) demo load
-	@echo "Serving fieldapp on http://$(HOST):$(PORT) (Ctrl-C to stop)"
-	$(FLASK) run --host $(HOST) --port $(PORT)
+	@echo "Serving fieldapp on http://$(HOST):$(PORT) with a job worker beside it (Ctrl-C to stop)"
+	@$(FLASK) jobs worker & worker=$$!; \
+	  trap 'kill -INT $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 # The browser tests drive Debian's chromium; CI installs it, a developer is told how.
 chromium:
@@ -54,4 +58,4 @@ bench: test-venv
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
 
 clean:
-	rm -rf $(VENV) instance/fieldapp.sqlite3* .pytest_cache
+	rm -rf $(VENV) instance/fieldapp.sqlite3* instance/job-queue.sqlite3* instance/uploads .pytest_cache

@@ -40,6 +40,11 @@ def worker(workers: int, burst: bool) -> None:
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, stream=sys.stderr,
                             format="%(asctime)s %(name)s %(levelname)s %(message)s")
+        # fieldapp.jobs says when each job starts and ends; huey's own line per task (and per
+        # minute for the recovery check) would drown it.
+        for name, level in (("huey", logging.WARNING), ("huey.consumer", logging.INFO),
+                            ("huey.consumer.Scheduler", logging.WARNING)):
+            logging.getLogger(name).setLevel(level)
     outcome = recover_stale_jobs()
     for verb, ids in outcome.items():
         if ids:
@@ -51,8 +56,10 @@ def worker(workers: int, burst: bool) -> None:
     huey = job_queue.huey
     click.echo(f"fieldapp job worker {services.worker_name()}: {workers} at a time, queue "
                f"{type(huey.storage).__name__} (Ctrl-C to stop)", err=True)
+    # Idle, a SQLite queue is looked at every second at most (Redis is waited on): a job
+    # starts within a second of its upload.
     huey.create_consumer(workers=workers, worker_type="thread", periodic=True,
-                         check_worker_health=True).run()
+                         check_worker_health=True, initial_delay=0.1, max_delay=1.0).run()
 
 
 @jobs.command("list")
