@@ -102,25 +102,24 @@ def turf_for_manager(db: Session, user: User, turf_id: int):
     return turf
 
 
+def _of_managed_race(db: Session, user: User, model, object_id: int, missing: str):
+    """An object with a race_id, if user organizes that race's chapter."""
+    found = db.get(model, object_id)
+    if found is None:
+        raise NotFound(missing)
+    require_manager_of(user, db.get(Race, found.race_id).organization_id)
+    return found
+
+
 def household_for_manager(db: Session, user: User, household_id: int):
     """A door whose race user organizes."""
     from fieldapp.voters.models import Household
 
-    household = db.get(Household, household_id)
-    if household is None:
-        raise NotFound("No such household.")
-    race = db.get(Race, household.race_id)
-    require_manager_of(user, race.organization_id)
-    return household
+    return _of_managed_race(db, user, Household, household_id, "No such household.")
 
 
 def job_for_manager(db: Session, user: User, job_id: int):
     """A background job of a race user organizes (its files and reports are the chapter's)."""
     from fieldapp.jobs.models import Job
 
-    job = db.get(Job, job_id)
-    if job is None:
-        raise NotFound("No such job.")
-    race = db.get(Race, job.race_id)
-    require_manager_of(user, race.organization_id)
-    return job
+    return _of_managed_race(db, user, Job, job_id, "No such job.")

@@ -11,7 +11,7 @@ from fieldapp.auth.forms import EmptyForm
 from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
-from fieldapp.jobs.kinds import VOTER_IMPORT
+from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
 from fieldapp.jobs.services import JobAlreadyRunning, race_jobs
 from fieldapp.jobs.submit import submit, submit_upload
 from fieldapp.voters.blueprint import bp
@@ -49,7 +49,7 @@ def import_page(race_id: int):
     jobs = [j for j in race_jobs(db.session, race.id) if j.kind == VOTER_IMPORT.name]
     return render_template(
         "voters/import.html", race=race, form=form, run=run, buckets=BUCKETS, clash=clash,
-        rejections=first_rejections(db.session, run.id) if run else [], jobs=jobs,
+        rejections=first_rejections(db.session, run.id) if run else [], jobs=jobs, kinds=KINDS,
         runs=recent_runs(db.session, race.id)), 422 if form.errors else 200
 
 
