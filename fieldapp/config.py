@@ -44,6 +44,8 @@ class Config:
     FIELDAPP_UPLOAD_FOLDER_BYTES = _env_int("FIELDAPP_UPLOAD_FOLDER_MB", 2048) * 1024 * 1024
     # The job queue: empty for a SQLite file in the instance folder, or redis://host:port/db.
     FIELDAPP_JOB_QUEUE = os.environ.get("FIELDAPP_JOB_QUEUE", "")
+    # Several fieldapps (staging, production) may share one Redis under different names.
+    FIELDAPP_JOB_QUEUE_NAME = os.environ.get("FIELDAPP_JOB_QUEUE_NAME", "fieldapp")
     FIELDAPP_JOB_HEARTBEAT_SECONDS = float(os.environ.get("FIELDAPP_JOB_HEARTBEAT_SECONDS", "5"))
     # A running job whose worker has not been heard from for this long is taken over.
     FIELDAPP_JOB_STALE_SECONDS = float(os.environ.get("FIELDAPP_JOB_STALE_SECONDS", "60"))

@@ -30,13 +30,13 @@ class JobQueueDown(RuntimeError):
     """The queue's storage (Redis, the SQLite file) could not take a message."""
 
 
-def make_huey(url: str, instance_path: str) -> Any:
+def make_huey(url: str, instance_path: str, name: str = "fieldapp") -> Any:
     """A huey on the queue FIELDAPP_JOB_QUEUE names: redis://..., sqlite:///path, or '' for
     a SQLite file in the instance folder."""
     from huey import RedisHuey, SqliteHuey
 
     if url.startswith(("redis://", "rediss://", "unix://")):
-        return RedisHuey("fieldapp", url=url, results=False)
+        return RedisHuey(name, url=url, results=False)
     if url.startswith("sqlite:///"):
         path = Path(url.removeprefix("sqlite:///"))
     elif url:
@@ -45,14 +45,15 @@ def make_huey(url: str, instance_path: str) -> Any:
     else:
         path = Path(instance_path) / "job-queue.sqlite3"
     path.parent.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("fieldapp", filename=str(path), results=False)
+    return SqliteHuey(name, filename=str(path), results=False)
 
 
 class _Bound:
     """One app's huey and its two tasks."""
 
     def __init__(self, app: Flask) -> None:
-        self.huey = make_huey(app.config.get("FIELDAPP_JOB_QUEUE", ""), app.instance_path)
+        self.huey = make_huey(app.config.get("FIELDAPP_JOB_QUEUE", ""), app.instance_path,
+                              app.config.get("FIELDAPP_JOB_QUEUE_NAME", "fieldapp"))
         from huey import crontab
 
         @self.huey.task(name="fieldapp.run_job")

@@ -96,6 +96,22 @@ def test_anonymous_is_sent_to_log_in(client, chapters):
     assert response.status_code == 302 and "/login" in response.headers["Location"]
 
 
+@pytest.mark.parametrize("content, message", [
+    (b"PK\x03\x04 a workbook", "This file is an Excel workbook (.xlsx) or a zip archive, not a CSV"),
+    (b"", "The file is empty."),
+    (b"   \n\n", "The file is empty."),
+    (b"\x00\x01binary\x00", "contains binary data (NUL bytes)"),
+])
+def test_a_file_that_cannot_be_imported_is_refused_on_the_page_before_any_job(
+        app, db, client, auth, chapters, csrf_on, content, message):
+    auth.login("organizer@example.org")
+    response = upload(client, chapters, content, "voters.xlsx")
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert db.scalar(sa.select(sa.func.count(Job.id))) == 0
+    assert not list((Path(app.instance_path) / "uploads").glob("*"))  # nothing kept
+
+
 def test_rejections_csv_for_the_organizer(db, client, auth, chapters, csrf_on, run_jobs):
     auth.login("organizer@example.org")
     location = upload(client, chapters, BAD.encode()).headers["Location"]
