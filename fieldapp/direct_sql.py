@@ -87,8 +87,14 @@ class DirectStatement:
         self._compiled: dict[str, _Compiled] = {}
 
     def _for(self, db: Session | sa.Connection) -> tuple[_Compiled, Any]:
-        # A session's connection joins (or begins) the session's transaction.
-        connection = db if isinstance(db, sa.Connection) else db.connection()
+        # A session's connection joins (or begins) the session's transaction; a bare
+        # connection begins one as its execute() would, or its commit() would commit nothing.
+        if isinstance(db, sa.Connection):
+            connection = db
+            if not connection.in_transaction():
+                connection.begin()
+        else:
+            connection = db.connection()
         dialect = connection.dialect
         compiled = self._compiled.get(dialect.name)
         if compiled is None:

@@ -3,11 +3,13 @@ from __future__ import annotations
 
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import Connection
+from sqlalchemy.orm import Session
 from wtforms import ValidationError
 
 from fieldapp.api.blueprint import bp
 from fieldapp.auth.api_callers import ApiCaller, caller_for_api_token, caller_for_login_session
-from fieldapp.database import statements_alone
+from fieldapp.database import statements_connection
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import csrf, db, limiter
 
@@ -26,11 +28,11 @@ PUBLIC_ENDPOINTS = {"api.openapi"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
 
-def writes_alone(view):
-    """Mark a view whose writes are each one atomic statement, or opened together with
-    fieldapp.database.begin_writes: its statements, the caller's lookup included, then run
-    without BEGIN and COMMIT round trips on PostgreSQL (fieldapp.database.statements_alone)."""
-    view.writes_alone = True
+def on_connection(view):
+    """Mark a view that works on one Core connection (`api_database()`), not the ORM session:
+    the caller's lookup and its own statements, each committing alone on PostgreSQL
+    (fieldapp.database.statements_connection)."""
+    view.on_connection = True
     return view
 
 
@@ -43,14 +45,14 @@ def authenticate():
     """
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    if getattr(current_app.view_functions.get(request.endpoint), "writes_alone", False):
-        statements_alone(db.session())  # the request's own Session, not the proxy
+    if getattr(current_app.view_functions.get(request.endpoint), "on_connection", False):
+        g.api_connection = statements_connection(db.engine)
     caller = _identify()
     if caller is None:
         return json_error(401, "unauthorized", "Log in or send an API token.")
     g.api_caller = caller
     if caller.token_touched:  # the token's last use moved (at most once a minute): keep it
-        db.session.commit()
+        api_database().commit()
     if request.method not in SAFE_METHODS and not caller.via_token:
         try:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
@@ -63,9 +65,22 @@ def _identify() -> ApiCaller | None:
     """A Bearer token when one is sent, else the browser's login session."""
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
-        return caller_for_api_token(db.session, header[7:].strip())
+        return caller_for_api_token(api_database(), header[7:].strip())
     token = session.get("_user_id")  # where Flask-Login keeps our login-session token
-    return caller_for_login_session(db.session, token) if isinstance(token, str) else None
+    return caller_for_login_session(api_database(), token) if isinstance(token, str) else None
+
+
+@bp.teardown_request
+def _close_connection(_error: BaseException | None) -> None:
+    """Give back the connection of an `on_connection` view (rolling back what it left)."""
+    connection = g.pop("api_connection", None)
+    if connection is not None:
+        connection.close()
+
+
+def api_database() -> Session | Connection:
+    """Where this request's statements run: its Core connection, or the ORM session."""
+    return g.get("api_connection") or db.session
 
 
 def api_caller() -> ApiCaller:

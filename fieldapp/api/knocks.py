@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from fieldapp.api.auth import api_caller, writes_alone
+from fieldapp.api.auth import api_caller, api_database, on_connection
 from fieldapp.api.blueprint import bp
 from fieldapp.canvass.knocks import MAX_BATCH, knock_json, record_knocks
 from fieldapp.errorhandlers import json_error
@@ -22,16 +22,17 @@ def _far_metres() -> float:
 
 
 @bp.post("/knocks")
-@writes_alone  # a fresh knock is one INSERT ... UPDATE statement on PostgreSQL
+@on_connection  # a fresh knock is one INSERT ... UPDATE statement on PostgreSQL
 def post_knock():
     """Record one knock: 201 the first time, 200 for a replay, 409 for a reused UUID."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return json_error(422, "invalid", "The body must be a JSON object.",
                           {"body": "expected a JSON object"})
-    result = record_knocks(db.session, api_caller().user_id, [body], far_metres=_far_metres())[0]
+    connection = api_database()
+    result = record_knocks(connection, api_caller().user_id, [body], far_metres=_far_metres())[0]
     # Commit first: SQLite's write lock is held until then, and other phones wait on it.
-    db.session.commit()
+    connection.commit()
     status = STATUS_CODES[result.status]
     if status >= 400:
         return json_error(status, result.status, MESSAGES[result.status], result.errors)

@@ -172,8 +172,8 @@ class _Context:
     questions: dict[int, tuple[int, str, set[int]]]
 
 
-def record_knocks(db: Session, user_id: int, payloads: list[Any], now: dt.datetime | None = None,
-                  far_metres: float = 150.0) -> list[KnockResult]:
+def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any],
+                  now: dt.datetime | None = None, far_metres: float = 150.0) -> list[KnockResult]:
     """Judge and store knocks; results come back in the order given.
 
     A UUID seen before is found by the INSERT itself (ON CONFLICT DO NOTHING), not by a read
@@ -190,7 +190,8 @@ def record_knocks(db: Session, user_id: int, payloads: list[Any], now: dt.dateti
             uuid = payload.get("client_uuid") if isinstance(payload, dict) else None
             parsed.append(KnockResult(str(uuid) if uuid else None, "invalid", errors=error.fields))
     inputs = [p for p in parsed if isinstance(p, KnockInput)]
-    conn = db.connection()  # Core statements run on the session's connection, in its transaction
+    # Core statements, on the session's connection (in its transaction) when given a session
+    conn = db if isinstance(db, sa.Connection) else db.connection()
     ctx = _load_context(conn, user_id, inputs)
     fresh: dict[str, dict[str, Any]] = {}
     voids: dict[str, str] = {}  # undo's client_uuid -> client_uuid of the knock it voids
@@ -201,14 +202,16 @@ def record_knocks(db: Session, user_id: int, payloads: list[Any], now: dt.dateti
     refused = {item.client_uuid for item, result in zip(parsed, results)
                if isinstance(item, KnockInput) and result.status in ("forbidden", "invalid")}
     _load_seen(conn, user_id, refused - ctx.existing.keys(), ctx)
-    lost = _write(db, conn, user_id, fresh, voids, ctx) if fresh else set()
+    lost = _write(conn, user_id, fresh, voids, ctx) if fresh else set()
+    if fresh and not isinstance(db, sa.Connection):
+        _expire_loaded_doors(db, {knock["household_id"] for knock in fresh.values()})
     again = lost | (refused & ctx.existing.keys())
     return [_judge_again(r.client_uuid, digest, ctx) if digest and r.client_uuid in again
             else r for r, digest in zip(results, digests)]
 
 
-def _write(db: Session, conn: sa.Connection, user_id: int, fresh: dict[str, dict],
-           voids: dict[str, str], ctx: _Context) -> set[str]:
+def _write(conn: sa.Connection, user_id: int, fresh: dict[str, dict], voids: dict[str, str],
+           ctx: _Context) -> set[str]:
     """Store the new knocks and move their doors' cached status; the UUIDs taken before."""
     knock = next(iter(fresh.values()))
     if len(fresh) == 1 and knock["outcome"] != VOID and conn.dialect.name == "postgresql":
@@ -217,11 +220,10 @@ def _write(db: Session, conn: sa.Connection, user_id: int, fresh: dict[str, dict
             _load_seen(conn, user_id, {knock["client_uuid"]}, ctx)
             return {knock["client_uuid"]}
         knock["id"] = stored[0].id
-        _expire_loaded_door(db, knock["household_id"])
         return set()
     begin_writes(conn)  # several statements: one transaction, whatever the view asked for
     lost = _insert(conn, user_id, fresh, voids, ctx)
-    _refresh_doors(db, conn, [k for k in fresh.values() if k["client_uuid"] not in lost])
+    _refresh_doors(conn, [k for k in fresh.values() if k["client_uuid"] not in lost])
     return lost
 
 
@@ -424,7 +426,7 @@ def _judge_again(client_uuid: str, digest: str, ctx: _Context) -> KnockResult:
                        {"client_uuid": "already used for a different knock"})
 
 
-def _refresh_doors(db: Session, conn: sa.Connection, knocks: list[dict]) -> None:
+def _refresh_doors(conn: sa.Connection, knocks: list[dict]) -> None:
     """Keep each door's cached latest outcome and knock count in step with its knocks.
 
     A new knock moves the cache forward when it is the latest by device time; an undo makes
@@ -448,12 +450,12 @@ def _refresh_doors(db: Session, conn: sa.Connection, knocks: list[dict]) -> None
         conn.execute(DOOR.update().where(DOOR.c.id == household_id).values(
             knock_count=len(live), last_outcome=live[0].outcome if live else None,
             last_knocked_at=live[0].knocked_at if live else None))
-    for household_id in set(latest) | recompute:
-        _expire_loaded_door(db, household_id)
 
 
-def _expire_loaded_door(db: Session, household_id: int) -> None:
-    """A door the session already holds as an object must not show its old cached status."""
-    door = db.identity_map.get(identity_key(Household, household_id))
-    if door is not None:
-        db.expire(door, ["knock_count", "last_outcome", "last_knocked_at"])
+def _expire_loaded_doors(db: Session, household_ids: set[int]) -> None:
+    """Doors the session already holds as objects must not show their old cached status."""
+    loaded = db.identity_map
+    for household_id in household_ids if loaded else ():
+        door = loaded.get(identity_key(Household, household_id))
+        if door is not None:
+            db.expire(door, ["knock_count", "last_outcome", "last_knocked_at"])

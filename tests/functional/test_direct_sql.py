@@ -85,3 +85,18 @@ def test_expanding_in_lists_are_refused(db):
         KNOCK.c.id.in_(sa.bindparam("ids", expanding=True))))
     with pytest.raises(ValueError, match="expanding"):
         statement.rows(db, {"ids": [1]})
+
+
+def test_on_a_bare_connection_statements_begin_a_transaction_its_commit_keeps(db, world):
+    engine = db.get_bind()
+    db.close()
+    row = _row(db, world)
+    with engine.connect() as connection:
+        _INSERT_ONE[engine.dialect.name].rows(connection, row)
+        assert connection.in_transaction()
+        connection.commit()
+    with engine.connect() as connection:
+        _INSERT_ONE[engine.dialect.name].rows(connection, _row(db, world))
+    # closed without a commit: rolled back
+    assert db.scalar(sa.select(sa.func.count()).select_from(KNOCK)) == 1
+    assert _stored(db, row["client_uuid"])["note"] == "Wants a sign"

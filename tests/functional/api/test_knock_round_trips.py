@@ -1,6 +1,6 @@
-"""The single knock's short paths: a conversation's door, voter and script read at once; on
-PostgreSQL statements outside a transaction, an undo's writes opened together, and pooled
-connections pinged after a rest instead of before every request."""
+"""The single knock's short paths: one Core connection, a conversation's door, voter and
+script read at once; on PostgreSQL statements outside a transaction, an undo's writes opened
+together, and pooled connections pinged after a rest instead of before every request."""
 from __future__ import annotations
 
 import uuid
@@ -71,21 +71,19 @@ def test_an_undo_is_stored_with_its_door_or_not_at_all(db, client, world, monkey
     assert db.get(Household, world.doors[3]).last_outcome == "refused"
 
 
-def test_statements_alone_until_writes_are_begun(app, db, backend):
+def test_statements_commit_alone_until_writes_are_begun(app, db, backend):
     _postgres_only(backend)
-    session = db()
-    database.statements_alone(session)
-    connection = session.connection()
+    connection = database.statements_connection(db.get_bind())
     driver = connection.connection.driver_connection
     connection.exec_driver_sql("SELECT 1")
     assert driver.autocommit and driver.info.transaction_status.name == "IDLE"
     database.begin_writes(connection)
     assert driver.info.transaction_status.name == "INTRANS"
-    session.rollback()
+    connection.close()  # rolls back what was begun
     assert driver.info.transaction_status.name == "IDLE"
-    session.close()
     # Back in the pool, the connection runs transactions again for the next request.
-    assert session.connection().connection.driver_connection.autocommit is False
+    with db.get_bind().connect() as again:
+        assert again.connection.driver_connection is driver and driver.autocommit is False
 
 
 def test_a_batch_still_runs_in_one_transaction(app, db, client, world, backend, monkeypatch):
