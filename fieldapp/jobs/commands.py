@@ -46,10 +46,10 @@ def worker(workers: int, burst: bool) -> None:
                             ("huey.consumer.Scheduler", logging.WARNING)):
             logging.getLogger(name).setLevel(level)
     outcome = recover_stale_jobs()
-    for verb, ids in outcome.items():
-        if ids:
-            click.echo(f"Jobs whose worker had stopped, {verb}: {', '.join(map(str, ids))}",
-                       err=True)
+    for verb in ("queued", "failed"):
+        if outcome[verb]:
+            click.echo(f"Jobs whose worker had stopped, {verb}: "
+                       f"{', '.join(map(str, outcome[verb]))}", err=True)
     if burst:
         click.echo(f"{job_queue.run_pending()} queued jobs run.")
         return

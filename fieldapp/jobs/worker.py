@@ -134,6 +134,7 @@ def run_job(job_id: int) -> str:
         return "taken over"
     except DomainError as error:
         session.rollback()
+        _flush_quietly(progress)
         message = error.message + "".join(f" {k}: {v}." for k, v in error.fields.items())
         services.fail(session, job_id, worker, message, getattr(error, "line", None))
         log.info("job %s (%s) failed: %s", job_id, kind.name, type(error).__name__)
@@ -143,6 +144,7 @@ def run_job(job_id: int) -> str:
         return _database_blinked(job_id, worker, error)
     except Exception as error:  # noqa: BLE001 (recorded on the job, which people read)
         session.rollback()
+        _flush_quietly(progress)
         log.error("job %s (%s) failed: %s", job_id, kind.name, type(error).__name__)
         services.fail(session, job_id, worker, f"Unexpected error ({type(error).__name__}): "
                       f"{str(error)[:500]}", getattr(error, "line", None))
@@ -150,6 +152,14 @@ def run_job(job_id: int) -> str:
     services.finish(session, job_id, worker, result)
     log.info("job %s (%s) finished", job_id, kind.name)
     return "finished"
+
+
+def _flush_quietly(progress: JobProgress) -> None:
+    """Show the last progress of a job that failed (how far it got), if it can be written."""
+    try:
+        progress.flush()
+    except (JobTakenOver, sa.exc.SQLAlchemyError):
+        pass
 
 
 def _database_blinked(job_id: int, worker: str, error: Exception) -> str:

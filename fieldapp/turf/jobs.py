@@ -17,8 +17,10 @@ from fieldapp.turf import services
 
 def start_turf_cut(db: Session, race: Race, user: User | None, doors: int,
                    replace: bool) -> Job:
-    """Record the cut (flushed; the caller commits and enqueues); one per race at a time."""
+    """Record the cut (flushed; the caller commits and enqueues); one per race at a time.
+    DomainError at once for a size out of range or a race with nothing to cut."""
     services.check_target(doors)
+    services.check_something_to_cut(db, race, replace)
     return jobs.start_job(db, TURF_CUT.name, race, user,
                           params={"doors": doors, "replace": bool(replace)},
                           max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])

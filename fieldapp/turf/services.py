@@ -87,6 +87,24 @@ def retire_turf(db: Session, turf: Turf) -> str:
     return "deleted"
 
 
+def _nothing_to_cut() -> DomainError:
+    return DomainError("This race has no geocoded households without a turf: import or geocode "
+                       "voters first, or cut again with replace.", {"race": "nothing to cut"})
+
+
+def _doors_to_cut(race: Race, replace: bool) -> tuple:
+    """The doors a cut takes: geocoded, and free unless replacing (every door with a turf is
+    in an active one: retiring a turf frees its doors)."""
+    free = sa.true() if replace else Household.turf_id.is_(None)
+    return Household.race_id == race.id, Household.lat.is_not(None), free
+
+
+def check_something_to_cut(db: Session, race: Race, replace: bool) -> None:
+    """DomainError unless a cut would find doors (asked before a cut is queued)."""
+    if db.scalar(sa.select(Household.id).where(*_doors_to_cut(race, replace)).limit(1)) is None:
+        raise _nothing_to_cut()
+
+
 def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = None,
              replace: bool = False, progress: Callable[[int, int], None] | None = None) -> CutSummary:
     """Partition the race's geocoded doors that have no turf into turfs of about `target` doors.
@@ -105,16 +123,12 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
                   sa.func.count(Household.turf_id)).where(Household.race_id == race.id)).one()
     summary.not_geocoded = counts[1] - counts[0]
     summary.already_in_turf = 0 if replace else counts[2]
-    # Every door with a turf is in an active one (retiring a turf frees its doors).
-    free = sa.true() if replace else Household.turf_id.is_(None)
     rows = db.execute(
         sa.select(Household.id, Household.lat, Household.lon, Household.building_key,
                   Household.street_key)
-        .where(Household.race_id == race.id, Household.lat.is_not(None), free)
-        .order_by(Household.id)).all()
+        .where(*_doors_to_cut(race, replace)).order_by(Household.id)).all()
     if not rows:
-        raise DomainError("This race has no geocoded households without a turf: import or geocode "
-                          "voters first, or cut again with replace.", {"race": "nothing to cut"})
+        raise _nothing_to_cut()
     ids = np.array([r.id for r in rows])
     coords = np.array([(r.lat, r.lon) for r in rows], dtype=float)
     groups = np.unique([r.building_key or str(r.id) for r in rows], return_inverse=True)[1]

@@ -84,11 +84,11 @@ def test_a_silent_worker_is_taken_over_then_failed_with_its_counts(app, db, race
         db.expire_all()
         job = db.get(Job, job.id)
         if attempt < 3:
-            assert outcome == {"queued": [job.id], "failed": []}
+            assert outcome == {"queued": [job.id], "failed": [], "uploads_removed": []}
             assert job.state == "queued" and "stopped during attempt" in job.phase
             assert len(job_queue.huey) == attempt  # sent to the workers again
         else:
-            assert outcome == {"queued": [], "failed": [job.id]}
+            assert outcome == {"queued": [], "failed": [job.id], "uploads_removed": []}
             assert job.state == "failed" and "3 attempts" in job.error and job.done == 7
             assert job.upload_path is None and job.active_key is None
 
@@ -173,3 +173,20 @@ def test_two_imports_cannot_both_count_a_batch_of_one_run(db, race):
     assert count(db, Voter) == 1  # the second batch found the run moved on: rolled back
     run = db.scalar(sa.select(ImportRun))
     assert run.status == "running" and sum(run.counts[b] for b in BUCKETS) == 1
+
+
+def test_uploads_no_job_holds_are_swept_once_old(app, db, race):
+    import os
+    import time
+
+    from fieldapp.jobs.recovery import sweep_orphan_uploads
+
+    held = _import(db, race)
+    orphan = store_upload(io.BytesIO(CSV), "lost.csv")  # its web process died before a job
+    fresh = store_upload(io.BytesIO(CSV), "new.csv")  # being recorded right now
+    hour_ago = time.time() - 3700
+    for path in (orphan.path, held.upload_path):
+        os.utime(path, (hour_ago, hour_ago))
+    assert sweep_orphan_uploads() == [orphan.path.name]
+    assert not orphan.path.exists() and fresh.path.exists()
+    assert os.path.exists(held.upload_path)

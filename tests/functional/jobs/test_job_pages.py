@@ -160,3 +160,12 @@ def test_cli_enqueues_and_a_burst_worker_runs_it(db, runner, race, tmp_path):
     assert [j.state for j in db.scalars(sa.select(Job).order_by(Job.id))] == ["finished"] * 2
     assert "finished  Voter import" in runner.invoke(args=["jobs", "list", "--race",
                                                            str(race)]).output
+
+
+def test_a_cut_with_nothing_to_cut_is_refused_at_once(db, client, auth, race):
+    db.execute(sa.update(Household).values(lat=None, lon=None))
+    db.commit()
+    auth.login("organizer@example.org")
+    response = client.post(f"/races/{race}/turfs/cut", data={"doors": "20"}, follow_redirects=True)
+    assert "no geocoded households without a turf" in response.get_data(as_text=True)
+    assert db.scalar(sa.select(sa.func.count(Job.id))) == 0
