@@ -19,8 +19,8 @@ from fieldapp.errors import DomainError
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import GEOCODE, VOTER_IMPORT
 from fieldapp.jobs.models import Job
-from fieldapp.jobs.uploads import StoredUpload
 from fieldapp.jobs.services import JobTakenOver
+from fieldapp.jobs.uploads import StoredUpload
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.models import Race
 from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_count
@@ -84,7 +84,7 @@ def run_voter_import(db: Session, job: Job, progress: JobProgress) -> dict[str, 
         raise JobTakenOver(str(error)) from error
     except (DomainError, JobTakenOver, sa.exc.OperationalError):
         raise  # bad input; another worker's job now; a database blip (queued again)
-    except Exception as error:  # noqa: BLE001 (said on the job's page, with the line)
+    except Exception as error:
         raise _stopped_at(db, job_id, error) from error
     progress.update(done=report.rows, total=report.rows, force=True)
     result: dict[str, Any] = {"import_run_id": report.run_id, "rows": report.rows,

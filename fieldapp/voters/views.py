@@ -1,8 +1,7 @@
 """The organizer's voter-file import page and the rejected rows of each import."""
 from __future__ import annotations
 
-from flask import (Response, flash, redirect, render_template, request, stream_with_context,
-                   url_for)
+from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 

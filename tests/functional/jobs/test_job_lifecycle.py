@@ -11,6 +11,7 @@ import sys
 import pytest
 import sqlalchemy as sa
 
+from fieldapp.errors import DomainError
 from fieldapp.extensions import job_queue
 from fieldapp.jobs import services
 from fieldapp.jobs.models import Job
@@ -23,7 +24,6 @@ from fieldapp.models_base import utcnow
 from fieldapp.voters.imports.service import BUCKETS, ImportTakenOver, import_voters
 from fieldapp.voters.jobs import start_voter_import
 from fieldapp.voters.models import ImportRejection, ImportRun, Voter
-from fieldapp.errors import DomainError
 from tests import factories
 from tests.jobs_worker import count, write_voter_file
 
