@@ -106,7 +106,7 @@ class JobQueue:
                 task.schedule(args=(job_id,), delay=delay)
             else:
                 task(job_id)
-        except Exception as error:
+        except Exception as error:  # any storage error (Redis down, a locked file) alike
             log.error("job %s: the queue did not take it (%s)", job_id, type(error).__name__)
             raise JobQueueDown(f"The job queue is unreachable ({type(error).__name__}).") from error
 

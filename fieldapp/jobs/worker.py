@@ -142,7 +142,7 @@ def run_job(job_id: int) -> str:
     except sa.exc.OperationalError as error:
         session.rollback()
         return _database_blinked(job_id, worker, error)
-    except Exception as error:
+    except Exception as error:  # recorded on the job, which people read
         session.rollback()
         _flush_quietly(progress)
         log.error("job %s (%s) failed: %s", job_id, kind.name, type(error).__name__)

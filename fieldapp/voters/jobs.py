@@ -84,7 +84,7 @@ def run_voter_import(db: Session, job: Job, progress: JobProgress) -> dict[str, 
         raise JobTakenOver(str(error)) from error
     except (DomainError, JobTakenOver, sa.exc.OperationalError):
         raise  # bad input; another worker's job now; a database blip (queued again)
-    except Exception as error:
+    except Exception as error:  # said on the job's page, with the line
         raise _stopped_at(db, job_id, error) from error
     progress.update(done=report.rows, total=report.rows, force=True)
     result: dict[str, Any] = {"import_run_id": report.run_id, "rows": report.rows,
