@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.knocks import _INSERT_ONE, _INSERTS, _ONE_DOOR, KNOCK
+from fieldapp.canvass.knock_sql import INSERT_ONE, INSERTS, KNOCK, ONE_DOOR
 from fieldapp.direct_sql import DirectStatement
 from fieldapp.models_base import utcnow
 from fieldapp.voters.models import Household
@@ -45,8 +45,8 @@ def _stored(db, client_uuid):
 def test_a_row_inserted_directly_reads_back_as_one_inserted_by_sqlalchemy(db, world, changes):
     dialect = db.get_bind().dialect.name
     direct, usual = _row(db, world, **changes), _row(db, world, **changes)
-    returned = _INSERT_ONE[dialect].rows(db, direct)
-    db.execute(_INSERTS[dialect], [usual])
+    returned = INSERT_ONE[dialect].rows(db, direct)
+    db.execute(INSERTS[dialect], [usual])
     db.commit()
     assert [r.client_uuid for r in returned] == [direct["client_uuid"]]
     assert isinstance(returned[0].id, int)
@@ -62,12 +62,12 @@ def test_a_row_inserted_directly_reads_back_as_one_inserted_by_sqlalchemy(db, wo
 
 def test_read_rows_have_python_values_and_names(db, world):
     door, owner = db.get(Household, world.doors[0]), _vol1(db)  # vol1 holds turf A
-    rows = _ONE_DOOR.rows(db, {"uid": owner, "id": door.id})
+    rows = ONE_DOOR.rows(db, {"uid": owner, "id": door.id})
     assert len(rows) == 1
     assert (rows[0].id, rows[0].turf_id, rows[0].allowed) == (door.id, world.turf, True)
     assert rows[0].allowed is True and rows[0].lat == door.lat  # a bool, not SQLite's 1
-    assert _ONE_DOOR.rows(db, {"uid": owner, "id": world.other_org_doors[0]})[0].allowed is False
-    assert _ONE_DOOR.rows(db, {"uid": owner, "id": 999_999}) == []
+    assert ONE_DOOR.rows(db, {"uid": owner, "id": world.other_org_doors[0]})[0].allowed is False
+    assert ONE_DOOR.rows(db, {"uid": owner, "id": 999_999}) == []
 
 
 def test_driver_errors_come_back_as_sqlalchemy_errors(db, world):
@@ -92,11 +92,11 @@ def test_on_a_bare_connection_statements_begin_a_transaction_its_commit_keeps(db
     db.close()
     row = _row(db, world)
     with engine.connect() as connection:
-        _INSERT_ONE[engine.dialect.name].rows(connection, row)
+        INSERT_ONE[engine.dialect.name].rows(connection, row)
         assert connection.in_transaction()
         connection.commit()
     with engine.connect() as connection:
-        _INSERT_ONE[engine.dialect.name].rows(connection, _row(db, world))
+        INSERT_ONE[engine.dialect.name].rows(connection, _row(db, world))
     # closed without a commit: rolled back
     assert db.scalar(sa.select(sa.func.count()).select_from(KNOCK)) == 1
     assert _stored(db, row["client_uuid"])["note"] == "Wants a sign"
