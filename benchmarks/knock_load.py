@@ -6,33 +6,33 @@
 
 What it does, all on 127.0.0.1 with free ports, logs on stderr, one JSON object on stdout:
 
-1. Creates a fresh database: a SQLite file in a temporary folder, or with ``--pg URL`` a new
-   PostgreSQL database ``fieldapp_bench_<random>`` on that server (a schema of URL's database
-   when the role may not create databases), migrates it with ``flask --app fieldapp db upgrade``
-   and seeds it through fieldapp's models and services: one chapter, one race with a support
-   question, and per volunteer a turf of doors (one voter each) assigned to them and an API token.
-   The database is dropped (or the folder removed) at the end, whatever happens.
-2. Serves fieldapp with ``gunicorn 'fieldapp:create_app()'`` (FIELDAPP_CONFIG=production) and
-   drives it from this process: one thread per simulated volunteer, each with its own token,
-   turf and persistent ``http.client`` connection.
-   - warm-up, then **single knocks**: POST /api/v1/knocks as fast as each volunteer can, for a
-     bounded time and request count; about 10% of the requests replay a knock the volunteer
-     already sent (same body) and must come back 200 duplicate. Rate and p50/p95/p99 latency.
-   - **batch sync**: POST /api/v1/knocks/batch with 500 knocks each; every item must come back
-     ``created``. Knocks per second.
+1. Creates two fresh databases of one kind, fieldapp's and the baseline's: SQLite files in a
+   temporary folder, or with ``--pg URL`` new PostgreSQL databases ``<app>_bench_<random>`` on
+   that server (schemas of URL's database when the role may not create databases), migrates
+   each with ``flask --app fieldapp db upgrade`` and seeds it through fieldapp's models and
+   services: one chapter, one race with a support question, and per volunteer a turf of doors
+   (one voter each) assigned to them and an API token. They are dropped (or the folder
+   removed) at the end, whatever happens.
+2. Serves fieldapp (``gunicorn 'fieldapp:create_app()'``, FIELDAPP_CONFIG=production) and the
+   **baseline** (``knockload/baseline.py``: the same single knock written in bare Flask and the
+   database driver, sqlite3 or psycopg, on fieldapp's schema: the token by its hash, the door's
+   active turf and assignment, every column fieldapp writes with ON CONFLICT DO NOTHING, the
+   door's cached status, one commit, JSON) under the same gunicorn settings, and drives them
+   from this process: one thread per simulated volunteer, each with its own token, turf and
+   persistent ``http.client`` connection.
+   - warm-up, then **single knocks**: POST as fast as each volunteer can; about 10% of the
+     requests replay a knock the volunteer already sent (same body) and must come back 200.
+     The two apps take turns (``--rounds``, the order mirrored every other round), so the
+     machine's drifting load weighs on both alike. Rate, p50/p95/p99 latency, server CPU.
+     ``ratio`` is fieldapp's single-knock rate over the baseline's.
+   - fieldapp's **batch sync**: POST /api/v1/knocks/batch with 500 knocks each; every item must
+     come back ``created``. Knocks per second.
    - **replay** one whole batch: all 500 must come back ``duplicate`` and the row count must not
      move.
-   - rows: the set of ``client_uuid`` in ``door_knock`` must be exactly the set that got 201 /
-     ``created`` (nothing lost, nothing extra, no duplicates), and the doors' cached knock counts
-     must add up to the rows.
-3. Serves the **baseline** (``knockload/baseline.py``): the same single knock written in bare
-   Flask and the database driver (sqlite3, or psycopg with ``--pg``) on fieldapp's schema: the
-   token by its hash, the door's active turf and assignment, every column fieldapp writes with
-   ON CONFLICT DO NOTHING, the door's cached status, one commit, JSON. It runs on its own
-   database of the same kind, migrated and seeded the same way, under the same gunicorn
-   settings and single-knock load, replays included; its rows are checked too. ``ratio`` is
-   fieldapp's single-knock rate over the baseline's.
-4. For reference, the first rounds' **minimal** endpoint (``knockload/minimal.py``: parse JSON,
+   - rows, for both apps: the set of ``client_uuid`` in ``door_knock`` must be exactly the set
+     that got 201 / ``created`` (nothing lost, nothing extra, no duplicates), and the doors'
+     cached knock counts must add up to the rows.
+3. For reference, the first rounds' **minimal** endpoint (``knockload/minimal.py``: parse JSON,
    ``INSERT OR IGNORE`` one row with sqlite3, no auth, no checks, always SQLite) under the same
    load: ``minimal`` and ``ratio_to_minimal``.
 
@@ -62,43 +62,50 @@ from pathlib import Path
 
 from knockload.common import BATCH, ROOT, log
 from knockload.database import Database
-from knockload.load import Canvasser, Client, CpuMeter, batch_loop, percentile, run_threads, single_phase
-from knockload.runs import check_rows, count_rows, prepare, rows_exact, run_baseline, run_minimal
+from knockload.load import Canvasser, Client, CpuMeter, batch_loop, percentile, run_threads
+from knockload.runs import HERE, Run, count_rows, rows_exact, run_minimal, serve
 from knockload.server import Server
+from knockload.single import single_knocks
 
 TARGETS = {"ratio": 0.70, "p99_ms": 100.0, "batch_knocks_per_second": 10_000}
 
 
-def run_fieldapp(args, workdir: Path, database: Database) -> tuple[dict, dict, list[str]]:
-    """Migrate, seed, serve and load fieldapp; returns its figures, the row check and errors."""
-    env, world = prepare(args, workdir, database)
-    created: list[set[str]] = [set() for _ in world.volunteers]
-    engine = database.engine()
-    server = Server("fieldapp", args.app, env, args.workers, args.threads, args.worker_class,
-                    workdir, ROOT)
-    errors: list[str] = []
-    batch = replay = None
+def run_apps(args, workdir: Path, databases: list[Database]) -> dict:
+    """fieldapp and the baseline, each on its own database: single knocks in turns, then
+    fieldapp's batches; every figure, row check and error."""
+    runs: list[Run] = []
     try:
-        canvassers = [Canvasser(i, v, world, server.port, created[i], args.seed + i)
-                      for i, v in enumerate(world.volunteers)]
-        log("fieldapp")
-        single, single_errors = single_phase(canvassers, server, "/api/v1/knocks", args.warmup,
-                                             args.single_seconds, args.max_requests,
-                                             args.replay_share)
-        errors += single_errors
-        rows_after_single = count_rows(engine)
-        single["rows_after"] = rows_after_single
-        single["rows_match"] = rows_after_single == sum(map(len, created))
+        for label, app, chdir, path, seed_ in (
+                ("fieldapp", args.app, ROOT, "/api/v1/knocks", args.seed),
+                ("baseline", "knockload.baseline:baseline_app()", HERE, "/knocks", args.seed + 500)):
+            databases.append(Database(workdir, args.pg, label=label))
+            runs.append(serve(args, workdir, databases[-1], label, app, chdir, path, seed_))
+        fieldapp, baseline = runs
+        single_knocks([fieldapp.contender, baseline.contender], args.warmup, args.single_seconds,
+                      args.rounds, args.max_requests, args.replay_share)
+        baseline.contender.server.stop()
+        engine = fieldapp.database.engine()
+        single = fieldapp.contender.result()
+        single["rows_after"] = count_rows(engine)
+        single["rows_match"] = single["rows_after"] == sum(map(len, fieldapp.created))
+        errors = fieldapp.contender.errors + baseline.contender.errors
+        batch = replay = None
         if not args.single_only:
-            batch, replay = batch_phases(args, canvassers, server, engine, errors)
-        retries = sum(c.client.retries for c in canvassers)
+            batch, replay = batch_phases(args, fieldapp.contender.canvassers,
+                                         fieldapp.contender.server, engine, errors)
+        engine.dispose()
+        retries = sum(c.client.retries for c in fieldapp.contender.canvassers)
     finally:
-        server.stop()
-    rows = check_rows(engine, set().union(*created))
-    engine.dispose()
-    figures = {"single": single, "batch": batch, "batch_replay": replay,
-               "reconnect_retries": retries}
-    return figures, rows, errors
+        for run in runs:
+            run.contender.server.stop()
+    rows, baseline_rows = fieldapp.rows(), baseline.rows()
+    figures = baseline.contender.result() | {"rows": baseline_rows,
+                                             "rows_exact": rows_exact(baseline_rows)}
+    if not figures["rows_exact"]:
+        errors.append(f"baseline rows: {baseline_rows}")
+    return {"fieldapp": {"single": single, "batch": batch, "batch_replay": replay,
+                         "reconnect_retries": retries},
+            "baseline": figures, "rows": rows, "errors": errors}
 
 
 def batch_phases(args, canvassers: list[Canvasser], server: Server, engine,
@@ -162,6 +169,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, help="seconds of unmeasured single knocks")
     parser.add_argument("--single-seconds", type=float)
     parser.add_argument("--batch-seconds", type=float)
+    parser.add_argument("--rounds", type=int,
+                        help="single-knock rounds per app, the apps in turns (full 4, quick 2)")
     parser.add_argument("--max-requests", type=int, default=200_000, help="single knocks per phase")
     parser.add_argument("--max-batches", type=int, default=2_000)
     parser.add_argument("--replay-share", type=float, default=0.10)
@@ -172,8 +181,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--strict", action="store_true",
                         help="exit 1 when a speed target is missed")
     args = parser.parse_args()
-    quick = {"warmup": 1.0, "single_seconds": 4.0, "batch_seconds": 4.0}
-    full = {"warmup": 3.0, "single_seconds": 20.0, "batch_seconds": 15.0}
+    quick = {"warmup": 1.0, "single_seconds": 4.0, "batch_seconds": 4.0, "rounds": 2}
+    full = {"warmup": 3.0, "single_seconds": 20.0, "batch_seconds": 15.0, "rounds": 4}
     for name, value in (quick if args.quick else full).items():
         if getattr(args, name) is None:
             setattr(args, name, value)
@@ -186,7 +195,8 @@ def settings(args) -> dict:
         "cpus": os.cpu_count(), "app": args.app, "gunicorn_workers": args.workers,
         "gunicorn_threads": args.threads, "worker_class": args.worker_class,
         "volunteers": args.volunteers, "doors_per_turf": args.doors_per_turf,
-        "warmup_s": args.warmup, "single_s": args.single_seconds, "batch_s": args.batch_seconds,
+        "warmup_s": args.warmup, "single_s": args.single_seconds, "rounds": args.rounds,
+        "batch_s": args.batch_seconds,
         "batch_size": BATCH, "replay_share": args.replay_share,
         "requests_per_connection": args.requests_per_connection,
     }
@@ -197,24 +207,22 @@ def main() -> int:
     Client.requests_per_connection = args.requests_per_connection
     started = time.perf_counter()
     workdir = Path(tempfile.mkdtemp(prefix="knock_load_"))
-    database = None
+    databases: list[Database] = []
     minimal, minimal_errors = None, []
     try:
-        database = Database(workdir, args.pg)
-        fieldapp, rows, errors = run_fieldapp(args, workdir, database)
-        baseline, baseline_errors = run_baseline(args, workdir)
-        errors += baseline_errors
+        apps = run_apps(args, workdir, databases)
         if not args.single_only:
             minimal, minimal_errors = run_minimal(args, workdir)
-            errors += minimal_errors
     finally:
-        if database is not None:
+        for database in databases:
             database.drop()
         if args.keep:
             log(f"kept {workdir}")
         else:
             shutil.rmtree(workdir, ignore_errors=True)
 
+    fieldapp, baseline, rows = apps["fieldapp"], apps["baseline"], apps["rows"]
+    errors = apps["errors"] + minimal_errors
     rate = fieldapp["single"]["per_second"]
     ratio = round(rate / baseline["per_second"], 3)
     batch, replay = fieldapp["batch"], fieldapp["batch_replay"]
@@ -229,7 +237,7 @@ def main() -> int:
     }
     report = {
         "benchmark": "knock_load",
-        "database": database.kind,
+        "database": databases[0].kind,
         "quick": args.quick,
         "settings": settings(args),
         "fieldapp": fieldapp,

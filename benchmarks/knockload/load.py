@@ -4,7 +4,6 @@ from __future__ import annotations
 import datetime as dt
 import http.client
 import json
-import os
 import random
 import threading
 import time
@@ -67,6 +66,13 @@ class Tally:
 
     def error(self, message: str) -> None:
         self.errors.append(message[:300])
+
+    def merge(self, other: Tally) -> None:
+        """Add another tally's figures to this one."""
+        self.latencies += other.latencies
+        self.errors += other.errors
+        for name in ("requests", "created", "replayed", "knocks"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 class Canvasser:
@@ -197,10 +203,7 @@ def run_threads(canvassers: list[Canvasser], target, *args) -> tuple[Tally, floa
     elapsed = time.perf_counter() - started
     merged = Tally()
     for tally in tallies:
-        merged.latencies += tally.latencies
-        merged.errors += tally.errors
-        for name in ("requests", "created", "replayed", "knocks"):
-            setattr(merged, name, getattr(merged, name) + getattr(tally, name))
+        merged.merge(tally)
     return merged, elapsed
 
 
@@ -228,45 +231,3 @@ class CpuMeter:
             "server_cpu_cores": round(server / elapsed, 2),
             "loadgen_cpu_cores": round(client / elapsed, 2),
         }
-
-
-def single_phase(
-    canvassers: list[Canvasser],
-    server: Server,
-    path: str,
-    warmup: float,
-    seconds: float,
-    max_requests: int,
-    replay_share: float,
-) -> tuple[dict, list[str]]:
-    """Warm up (not measured, rows still counted), then measure single-knock POSTs."""
-    def knock_for(duration: float) -> tuple[Tally, float]:
-        deadline = time.monotonic() + duration
-        return run_threads(canvassers, single_loop, path, deadline, iter(range(max_requests)),
-                           replay_share)
-
-    os.sync()  # start each measurement without the previous phase's dirty pages being written out
-    log(f"  warm-up {warmup:.0f} s")
-    warm, _ = knock_for(warmup)
-    log(
-        f"  single knocks: {len(canvassers)} volunteers, {seconds:.0f} s or {max_requests} requests"
-    )
-    meter = CpuMeter(server)
-    tally, elapsed = knock_for(seconds)
-    result = {
-        "requests": tally.requests,
-        "created": tally.created,
-        "replayed": tally.replayed,
-        "seconds": round(elapsed, 2),
-        "per_second": round(tally.requests / elapsed, 1),
-        "p50_ms": percentile(tally.latencies, 0.50),
-        "p95_ms": percentile(tally.latencies, 0.95),
-        "p99_ms": percentile(tally.latencies, 0.99),
-        "max_ms": percentile(tally.latencies, 1.0),
-        "warmup_requests": warm.requests,
-    } | meter.report(tally.requests, elapsed)
-    log(
-        f"  {result['per_second']}/s p50 {result['p50_ms']} ms p99 {result['p99_ms']} ms, "
-        f"{len(warm.errors) + len(tally.errors)} errors"
-    )
-    return result, warm.errors + tally.errors

@@ -1,15 +1,17 @@
-"""The two baselines' runs (the fair one and the minimal one) and the row checks of every run."""
+"""The apps served on their seeded databases, the minimal reference run, the row checks."""
 from __future__ import annotations
 
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from knockload.common import log
 from knockload.database import Database, World, migrate, seed, server_env
-from knockload.load import Canvasser, single_phase
+from knockload.load import Canvasser
 from knockload.minimal import minimal_connect
 from knockload.server import Server
+from knockload.single import Contender, single_knocks
 
 HERE = Path(__file__).resolve().parent.parent  # benchmarks/: gunicorn's --chdir for the baselines
 
@@ -58,39 +60,37 @@ def prepare(args, workdir: Path, database: Database) -> tuple[dict[str, str], Wo
     return env, world
 
 
-def run_baseline(args, workdir: Path) -> tuple[dict, list[str]]:
-    """The fair baseline (knockload/baseline.py) on its own database of the same kind,
-    migrated and seeded as fieldapp's, under the same gunicorn settings and single-knock load."""
-    database = Database(workdir, args.pg, label="baseline")
-    try:
-        env, world = prepare(args, workdir, database)
-        env["BASELINE_DATABASE_URL"] = database.url
-        created: list[set[str]] = [set() for _ in world.volunteers]
-        server = Server("baseline", "knockload.baseline:baseline_app()", env, args.workers,
-                        args.threads, args.worker_class, workdir, HERE)
+@dataclass
+class Run:
+    """An app served on its own seeded database, with its volunteers and what they stored."""
+
+    database: Database
+    contender: Contender
+    created: list[set[str]]
+
+    def rows(self) -> dict:
+        """The row check against every knock the server acknowledged."""
+        engine = self.database.engine()
         try:
-            canvassers = [Canvasser(i, v, world, server.port, created[i], args.seed + 500 + i)
-                          for i, v in enumerate(world.volunteers)]
-            log(f"baseline: bare Flask + {database.kind} driver, fieldapp's work and schema")
-            single, errors = single_phase(canvassers, server, "/knocks", args.warmup,
-                                          args.single_seconds, args.max_requests,
-                                          args.replay_share)
+            return check_rows(engine, set().union(*self.created))
         finally:
-            server.stop()
-        engine = database.engine()
-        rows = check_rows(engine, set().union(*created))
-        engine.dispose()
-    finally:
-        database.drop()
-    single["rows"] = rows
-    single["rows_exact"] = rows_exact(rows)
-    if not single["rows_exact"]:
-        errors.append(f"baseline rows: {rows}")
-    return single, errors
+            engine.dispose()
+
+
+def serve(args, workdir: Path, database: Database, name: str, app: str, chdir: Path,
+          path: str, seed_: int) -> Run:
+    """Migrate and seed the database, start gunicorn on it, and make the volunteers."""
+    env, world = prepare(args, workdir, database)
+    env["BASELINE_DATABASE_URL"] = database.url  # read by knockload/baseline.py only
+    server = Server(name, app, env, args.workers, args.threads, args.worker_class, workdir, chdir)
+    created: list[set[str]] = [set() for _ in world.volunteers]
+    canvassers = [Canvasser(i, v, world, server.port, created[i], seed_ + i)
+                  for i, v in enumerate(world.volunteers)]
+    return Run(database, Contender(name, canvassers, server, path), created)
 
 
 def run_minimal(args, workdir: Path) -> tuple[dict, list[str]]:
-    """The first round's bare INSERT OR IGNORE endpoint (no auth, no checks, always SQLite),
+    """The first rounds' bare INSERT OR IGNORE endpoint (no auth, no checks, always SQLite),
     kept for reference."""
     env = dict(os.environ, MINIMAL_DB=str(workdir / "minimal.sqlite3"), PYTHONUNBUFFERED="1")
     minimal_connect(env["MINIMAL_DB"]).close()  # create the table before the workers race to
@@ -104,10 +104,12 @@ def run_minimal(args, workdir: Path) -> tuple[dict, list[str]]:
         for c in canvassers:
             c.doors = [(c.index * 100 + h, 0, 40.68, -73.45) for h in range(args.doors_per_turf)]
         log("minimal Flask + sqlite3 endpoint (reference)")
-        single, errors = single_phase(canvassers, server, "/knocks", args.warmup,
-                                      args.single_seconds, args.max_requests, args.replay_share)
+        minimal = Contender("minimal", canvassers, server, "/knocks")
+        single_knocks([minimal], args.warmup, args.single_seconds, 1, args.max_requests,
+                      args.replay_share)
     finally:
         server.stop()
+    single, errors = minimal.result(), minimal.errors
     connection = minimal_connect(env["MINIMAL_DB"])
     stored = connection.execute("SELECT count(*) FROM knock").fetchone()[0]
     connection.close()

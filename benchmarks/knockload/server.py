@@ -57,6 +57,8 @@ class Server:
             # Without it the 32 keep-alive connections all went to the worker that finished
             # importing fieldapp first, and the other sat idle (ss -tnp: 32/0).
             "--preload",
+            "--config",  # the preloaded objects frozen before the fork (see the file)
+            str(Path(__file__).resolve().parent / "gunicorn_conf.py"),
             app,
         ]
         log(f"starting {name}: {' '.join(command[1:])}")
