@@ -80,7 +80,8 @@ def _close_connection(_error: BaseException | None) -> None:
 
 def api_database() -> Session | Connection:
     """Where this request's statements run: its Core connection, or the ORM session."""
-    return g.get("api_connection") or db.session
+    connection = g.get("api_connection")
+    return db.session if connection is None else connection
 
 
 def api_caller() -> ApiCaller:
