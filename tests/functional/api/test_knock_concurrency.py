@@ -1,6 +1,7 @@
-"""The same outbox synced twice at the same moment (a phone retrying while its first try is
-still in flight): every knock is stored once, and each copy gets a verdict that empties the
-outbox (created for one, duplicate for the other), on SQLite and PostgreSQL."""
+"""The same outbox, or the same single knock, sent twice at the same moment (a phone retrying
+while its first try is still in flight): every knock is stored once, and each copy gets a
+verdict that empties the outbox (created for one, duplicate for the other), on SQLite and
+PostgreSQL."""
 from __future__ import annotations
 
 import threading
@@ -45,5 +46,36 @@ def test_two_deliveries_at_once_store_each_knock_once(app, db, world):
     db.expire_all()
     stored = db.scalar(sa.select(sa.func.count()).select_from(DoorKnock))
     assert stored == rounds * len(world.doors)
+    counts = db.scalars(sa.select(Household.knock_count).where(Household.id.in_(world.doors)))
+    assert sum(counts) == stored
+
+
+def test_one_knock_sent_twice_at_once_is_stored_once(app, db, world):
+    rounds = 6
+    for index in range(rounds):
+        item = knock(world.doors[index % len(world.doors)])
+        barrier = threading.Barrier(2)
+        statuses: list[int] = []
+        failures: list[BaseException] = []
+
+        def deliver():
+            try:
+                client = app.test_client()
+                barrier.wait(timeout=10)
+                response = client.post("/api/v1/knocks", json=item, headers=world.headers("vol1"))
+                statuses.append(response.status_code)
+            except BaseException as error:  # noqa: BLE001 (reported below)
+                failures.append(error)
+
+        threads = [threading.Thread(target=deliver) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not failures, failures
+        assert sorted(statuses) == [200, 201], statuses
+    db.expire_all()
+    stored = db.scalar(sa.select(sa.func.count()).select_from(DoorKnock))
+    assert stored == rounds
     counts = db.scalars(sa.select(Household.knock_count).where(Household.id.in_(world.doors)))
     assert sum(counts) == stored
