@@ -1,4 +1,5 @@
-"""The baseline: a minimal Flask endpoint inserting one row with plain sqlite3.
+"""The first rounds' reference (no longer the ratio's baseline, see baseline.py): a minimal
+Flask endpoint inserting one row with plain sqlite3, no auth and no checks.
 
 Loaded by gunicorn as `knockload.minimal:minimal_app()` (with --chdir benchmarks); imports
 stay light."""
