@@ -31,6 +31,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     _finish_config(app)
 
     from fieldapp import body_limits, cli, database, errorhandlers, models, security  # noqa: F401
+    from fieldapp.api.spare_hooks import spare_api_requests
     from fieldapp.extensions import csrf, db, job_queue, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -39,6 +40,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     body_limits.register(app)  # before CSRFProtect's hook, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
+    spare_api_requests(app, limiter, login_manager)
     job_queue.init_app(app)
     register_blueprints(app)
     register_template_globals(app)

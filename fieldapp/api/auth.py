@@ -11,18 +11,11 @@ from fieldapp.api.blueprint import bp
 from fieldapp.auth.api_callers import ApiCaller, caller_for_api_token, caller_for_login_session
 from fieldapp.database import statements_connection
 from fieldapp.errorhandlers import json_error
-from fieldapp.extensions import csrf, db, limiter
+from fieldapp.extensions import csrf, db
 
 # Token clients have no cookie to forge; session clients are checked below instead.
 csrf.exempt(bp)
 
-
-@limiter.request_filter
-def _api_not_rate_limited() -> bool:
-    """The limits guard password guessing on the login forms. API calls carry a 256-bit token
-    or a session already logged in, nothing to guess; and a phone's knocks must never be
-    turned away. Skipping the limiter here also saves its lookup on every knock."""
-    return request.blueprint == "api"
 
 PUBLIC_ENDPOINTS = {"api.openapi"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}

@@ -73,6 +73,28 @@ def test_login_limited_per_ip_across_accounts(client, organizer):
     assert statuses[6] == 429
 
 
+def test_api_calls_pass_the_limiter_by_and_logins_stay_limited(app, db, client, organizer):
+    from fieldapp.auth import services
+
+    token = services.create_api_token(db, organizer)
+    db.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    for _ in range(10):  # more than the login limits, from one address
+        response = client.get("/api/v1/me", headers=headers,
+                              environ_base={"REMOTE_ADDR": "192.0.2.9"})
+        assert response.status_code == 200
+        assert not any(h.startswith("X-RateLimit") for h in response.headers.keys())
+    statuses = [client.post("/login", data={"email": "org@example.org", "password": "wrong",
+                                            "csrf_token": csrf_token_from(client, "/login")},
+                            environ_base={"REMOTE_ADDR": "192.0.2.9"}).status_code
+                for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    spared = [hook for funcs in (app.before_request_funcs, app.after_request_funcs,
+                                 app.teardown_request_funcs)
+              for hook in funcs[None] if getattr(hook, "spared_for_api", False)]
+    assert len(spared) == 4  # the limiter's three hooks and the remember cookie's
+
+
 def test_production_refuses_to_start_without_secret_key(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
     monkeypatch.setenv("FIELDAPP_INSTANCE_PATH", str(tmp_path))
