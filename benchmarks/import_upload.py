@@ -149,9 +149,11 @@ def run(url: str, file: Path, workdir: Path, kind: str) -> dict:
     race_id = setup(url, env)
     port = free_port()
     web_log, worker_log = workdir / f"gunicorn-{kind}.log", workdir / f"worker-{kind}.log"
-    # No --timeout: gunicorn's default 30 s, the limit an import in the request ran into.
-    web = subprocess.Popen([str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                            "--chdir", str(ROOT), "fieldapp:create_app()"], env=env,
+    # The README's production command; no --timeout: gunicorn's default 30 s, the limit an
+    # import done inside the request ran into.
+    web = subprocess.Popen([str(BIN / "gunicorn"), "-c", "python:fieldapp.gunicorn_conf",
+                            "-w", "2", "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+                            "fieldapp:create_app()"], env=env,
                            stdout=web_log.open("wb"), stderr=subprocess.STDOUT,
                            start_new_session=True)
     worker = subprocess.Popen([str(BIN / "flask"), "--app", "fieldapp", "jobs", "worker"],
