@@ -11,7 +11,7 @@ from fieldapp.auth import access
 from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.models import Job
-from fieldapp.jobs.services import race_jobs
+from fieldapp.jobs.services import latest_jobs
 
 
 def _when(value) -> str | None:
@@ -48,4 +48,4 @@ def get_job(job_id: int):
 def list_race_jobs(race_id: int):
     """The race's latest jobs, those under way first (organizers)."""
     race = access.race_for_manager(db.session, current_user, race_id)
-    return jsonify({"jobs": [job_json(job) for job in race_jobs(db.session, race.id, 50)]})
+    return jsonify({"jobs": [job_json(job) for job in latest_jobs(db.session, race.id, limit=50)]})

@@ -13,7 +13,6 @@ import time
 from collections.abc import Callable
 
 import click
-import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from fieldapp.extensions import db, job_queue
@@ -68,11 +67,8 @@ def worker(workers: int, burst: bool) -> None:
 @with_appcontext
 def list_jobs(race_ref: str | None, limit: int) -> None:
     """The latest jobs, those under way first."""
-    query = sa.select(Job)
-    if race_ref:
-        query = query.where(Job.race_id == get_race_by_ref(db.session, race_ref).id)
-    under_way = sa.case((Job.state.in_(("queued", "running")), 0), else_=1)
-    rows = db.session.scalars(query.order_by(under_way, Job.id.desc()).limit(limit)).all()
+    race_id = get_race_by_ref(db.session, race_ref).id if race_ref else None
+    rows = services.latest_jobs(db.session, race_id, limit=limit)
     if not rows:
         click.echo("No jobs.")
     for job in rows:

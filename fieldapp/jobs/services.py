@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.errors import Conflict, NotFound
+from fieldapp.errors import Conflict
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
 from fieldapp.jobs.uploads import StoredUpload, remove_upload
@@ -90,19 +90,16 @@ def start_job(db: Session, kind: str, race: Race, user: User | None, *,
     return job
 
 
-def get_job(db: Session, job_id: int) -> Job:
-    """The job, or NotFound (access is checked by the caller, on the job's race)."""
-    job = db.get(Job, job_id)
-    if job is None:
-        raise NotFound("No such job.")
-    return job
-
-
-def race_jobs(db: Session, race_id: int, limit: int = 10) -> list[Job]:
-    """The race's latest jobs, the ones under way first."""
+def latest_jobs(db: Session, race_id: int | None = None, kind: str | None = None,
+                limit: int = 10) -> list[Job]:
+    """The latest jobs (of a race, of a kind), the ones under way first."""
+    query = sa.select(Job)
+    if race_id is not None:
+        query = query.where(Job.race_id == race_id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
     under_way = sa.case((Job.state.in_((QUEUED, RUNNING)), 0), else_=1)
-    return list(db.scalars(sa.select(Job).where(Job.race_id == race_id)
-                           .order_by(under_way, Job.id.desc()).limit(limit)))
+    return list(db.scalars(query.order_by(under_way, Job.id.desc()).limit(limit)))
 
 
 def _owned(job_id: int, worker: str):

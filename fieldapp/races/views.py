@@ -8,7 +8,7 @@ from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS
-from fieldapp.jobs.services import race_jobs
+from fieldapp.jobs.services import latest_jobs
 from fieldapp.races import services
 from fieldapp.races.blueprint import bp
 from fieldapp.voters.geocoding import geocoder_configured
@@ -31,6 +31,6 @@ def detail(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     figures = services.race_figures(db.session, [race.id])[race.id]
     return render_template("races/detail.html", race=race, figures=figures,
-                           jobs=race_jobs(db.session, race.id), kinds=KINDS,
+                           jobs=latest_jobs(db.session, race.id), kinds=KINDS,
                            can_geocode=geocoder_configured(current_app.config),
                            button=EmptyForm())

@@ -11,7 +11,7 @@ from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
-from fieldapp.jobs.services import JobAlreadyRunning, race_jobs
+from fieldapp.jobs.services import JobAlreadyRunning, latest_jobs
 from fieldapp.jobs.submit import submit, submit_upload
 from fieldapp.voters.blueprint import bp
 from fieldapp.voters.forms import ImportForm
@@ -45,7 +45,7 @@ def import_page(race_id: int):
             return redirect(url_for("jobs.job_page", job_id=job.id))
     run = db.session.get(ImportRun, request.args.get("run", 0, type=int))
     run = run if run is not None and run.race_id == race.id else None
-    jobs = [j for j in race_jobs(db.session, race.id) if j.kind == VOTER_IMPORT.name]
+    jobs = latest_jobs(db.session, race.id, VOTER_IMPORT.name)
     return render_template(
         "voters/import.html", race=race, form=form, run=run, buckets=BUCKETS, clash=clash,
         rejections=first_rejections(db.session, run.id) if run else [], jobs=jobs, kinds=KINDS,
