@@ -77,3 +77,11 @@ def remove_upload(path: str | None) -> None:
     """Delete a stored upload if it is still there."""
     if path:
         Path(path).unlink(missing_ok=True)
+
+
+def upload_of(path: str | None) -> str:
+    """A job's stored upload, or DomainError when this worker cannot find it."""
+    if not path or not os.path.exists(path):
+        raise DomainError("The uploaded file is no longer on this server (the upload folder "
+                          "is not shared with this worker, or it was removed). Upload it again.")
+    return path

@@ -1,18 +1,16 @@
 """A district boundary import as a background job: the GeoJSON file checked, saved, reported."""
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from flask import current_app
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.errors import DomainError
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import DISTRICT_IMPORT
 from fieldapp.jobs.models import Job
-from fieldapp.jobs.uploads import StoredUpload
+from fieldapp.jobs.uploads import StoredUpload, upload_of
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.districts import load_district, parse_district
 from fieldapp.races.models import Race
@@ -30,10 +28,9 @@ def start_district_import(db: Session, race: Race, user: User | None,
 
 def run_district_import(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
     """Parse, repair and save the boundary; count the doors outside it."""
-    if not job.upload_path or not os.path.exists(job.upload_path):
-        raise DomainError("The uploaded file is no longer on this server. Upload it again.")
+    path = upload_of(job.upload_path)
     progress.update(done=0, total=2, phase="Reading the boundary")
-    with open(job.upload_path, "rb") as stream:
+    with open(path, "rb") as stream:
         raw = stream.read()
     progress.update(done=1, phase="Saving the boundary and counting the doors outside it")
     report = load_district(db, db.get(Race, job.race_id), raw)

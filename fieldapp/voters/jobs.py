@@ -7,7 +7,6 @@ geocoder is configured and the file left doors without coordinates, a geocoding 
 """
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import sqlalchemy as sa
@@ -20,7 +19,7 @@ from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import GEOCODE, VOTER_IMPORT
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.services import JobTakenOver
-from fieldapp.jobs.uploads import StoredUpload
+from fieldapp.jobs.uploads import StoredUpload, upload_of
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.models import Race
 from fieldapp.voters.geocoding import geocode_missing, make_geocoder, missing_count
@@ -54,16 +53,9 @@ def count_lines(path: str, chunk: int = 1 << 20) -> int:
     return lines + (last != b"\n")
 
 
-def _upload_of(job: Job) -> str:
-    if not job.upload_path or not os.path.exists(job.upload_path):
-        raise DomainError("The uploaded file is no longer on this server (the upload folder "
-                          "is not shared with this worker, or it was removed). Upload it again.")
-    return job.upload_path
-
-
 def run_voter_import(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
     """The job's file into its race; goes on with its earlier run when there is one."""
-    path, race = _upload_of(job), db.get(Race, job.race_id)
+    path, race = upload_of(job.upload_path), db.get(Race, job.race_id)
     rows_expected = max(count_lines(path) - 1, 0)  # less the header
     progress.update(total=rows_expected, phase="Importing rows" if not job.import_run_id
                     else "Going on after the last committed row")
@@ -160,7 +152,3 @@ def run_geocode(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
         raise DomainError(f"Geocoding stopped: {report.stopped} ({report.summary()})")
     return {"summary": report.summary(), **report.as_dict()}
 
-
-def import_report_run(db: Session, job: Job) -> ImportRun | None:
-    """The import run of a voter-import job, for its page."""
-    return db.get(ImportRun, job.import_run_id) if job.import_run_id else None
