@@ -6,6 +6,7 @@ but the live server are aborted, so a page that needs the internet fails its tes
 from __future__ import annotations
 
 import os
+import socket
 import threading
 
 import pytest
@@ -22,10 +23,32 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.e2e)
 
 
+class Signal:
+    """The live server's side of a phone's signal: while `lost`, every connection is dropped
+    unanswered, so nothing reaches fieldapp, whatever the browser lets through."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lost = False
+
+    def __call__(self, environ, start_response):
+        if not self.lost:
+            return self.app(environ, start_response)
+        environ["werkzeug.socket"].shutdown(socket.SHUT_RDWR)
+        start_response("503 Service Unavailable", [])  # never reaches the closed socket
+        return []
+
+
 @pytest.fixture
-def live_server(app):
+def signal(app) -> Signal:
+    """The switch between the live server and fieldapp (see `set_offline`)."""
+    return Signal(app)
+
+
+@pytest.fixture
+def live_server(signal):
     """fieldapp served on 127.0.0.1 on a free port, in a thread, for the test's duration."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, signal, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     url = f"http://127.0.0.1:{server.server_port}"
@@ -54,11 +77,25 @@ def context(browser, live_server):
 
 
 @pytest.fixture
-def phone(browser, live_server):
-    """A phone-sized browser profile (360 px wide, touch)."""
+def phone(browser, live_server, signal):
+    """A phone-sized browser profile (360 px wide, touch); `set_offline` takes it out of signal."""
     ctx = browser.new_context(base_url=live_server, service_workers="allow", **PHONE)
+    ctx.signal = signal
     yield ctx
     ctx.close()
+
+
+def set_offline(ctx, offline: bool) -> None:
+    """Take a browser profile out of signal (or back), as a phone walking into a dead zone.
+
+    Playwright's `set_offline` sets `navigator.onLine` and its events, but does not stop every
+    request: a service worker's fetches, and now and then a page's request just after a reload
+    under one, still go out (microsoft/playwright#2311). So the live server also drops every
+    connection while the profile is offline, and no knock can arrive by a side door.
+    """
+    # The server goes first both ways: back online, the `online` event finds it up.
+    ctx.signal.lost = offline
+    ctx.set_offline(offline)
 
 
 def login(page, email: str, password: str = "correct horse battery") -> None:

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from tests.e2e.conftest import set_offline
 from tests.e2e.test_phone_walk import (  # noqa: F401 (fixtures)
     app_config,
     open_walk,
@@ -31,14 +32,14 @@ def test_long_notes_logged_offline_go_in_batches_under_the_limit(small_bodies, d
     statuses = []
     page.on("response", lambda r: r.url.endswith("/api/v1/knocks/batch") and statuses.append(
         r.status))
-    phone.set_offline(True)
+    set_offline(phone, True)
     page.evaluate("""doors => Promise.all(doors.map((door, i) => window.fieldapp.outbox.add({
         client_uuid: window.fieldapp.store.uuid(), household_id: door, outcome: "contact",
         knocked_at: window.fieldapp.store.localIso(new Date()),
         note: "Talked at length about rent, schools and the bus route. ".repeat(25) + i})))""",
                   turf["doors"])
     wait_queued(page, 8)
-    phone.set_offline(False)
+    set_offline(phone, False)
     page.evaluate("window.fieldapp.outbox.sync()")
     wait_queued(page, 0, timeout=15_000)
     assert len(wait_for_knocks(db, 8)) == 8

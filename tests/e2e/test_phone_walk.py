@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 from fieldapp.canvass.models import DoorKnock
 from tests import factories
-from tests.e2e.conftest import login
+from tests.e2e.conftest import login, set_offline
 
 VOLUNTEER = "walker@example.org"
 
@@ -86,7 +86,7 @@ def test_my_turfs_and_walk_open_offline(db, phone, turf):
     login(page, VOLUNTEER)
     assert page.url.endswith("/my/turfs")
     page.wait_for_function("() => window.fieldapp && window.fieldapp.offlineReady", timeout=10_000)
-    phone.set_offline(True)
+    set_offline(phone, True)
     page.reload()
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     assert "0 / 8 doors" in page.inner_text("#turf-list")
@@ -144,7 +144,7 @@ def test_talked_saves_answers_and_note(db, phone, turf):
 
 def test_offline_walk_survives_reload_and_syncs_once(db, phone, turf):
     page = open_walk(phone, turf["id"], offline_ready=True)
-    phone.set_offline(True)
+    set_offline(phone, True)
     for _ in range(5):
         log_not_home(page)
     wait_queued(page, 5)
@@ -152,10 +152,11 @@ def test_offline_walk_survives_reload_and_syncs_once(db, phone, turf):
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     assert page.locator(".door").count() == 8
     assert page.locator(".door.is-done").count() == 5
+    assert "offline copy" in page.inner_text("#turf-progress")  # the kept page, not the server's
     wait_queued(page, 5)
     assert page.inner_text("#next-door-button .door-address") == "110 Test St"
     assert knocks(db) == []
-    phone.set_offline(False)
+    set_offline(phone, False)
     wait_queued(page, 0, timeout=15_000)
     rows = wait_for_knocks(db, 5)
     assert sorted(k.household_id for k in rows) == sorted(turf["doors"][:5])
@@ -198,14 +199,14 @@ def test_server_errors_keep_the_outbox(db, phone, turf):
 def test_undo_within_a_minute(db, phone, turf):
     page = open_walk(phone, turf["id"])
     # Undo while still queued: the knock never reaches the server.
-    phone.set_offline(True)
+    set_offline(phone, True)
     log_not_home(page)
     page.click("#undo")
     wait_queued(page, 0)
     assert page.inner_text("#next-door-button .door-address") == "100 Test St"
     assert "Undone" in page.inner_text("#toast-text")
     assert not page.is_visible("#undo")  # nothing left to undo: no dead button
-    phone.set_offline(False)
+    set_offline(phone, False)
     # Undo after it was sent: an undo event voids it on the server.
     log_not_home(page)
     wait_for_knocks(db, 1)
