@@ -58,9 +58,10 @@ def live_server(signal):
 
 
 @pytest.fixture
-def context(browser, live_server):
+def context(browser, live_server, signal):
     """A fresh browser profile; requests off the live server are aborted and recorded."""
     ctx = browser.new_context(base_url=live_server, service_workers="allow")
+    ctx.signal = signal
     blocked: list[str] = []
 
     def guard(route):
