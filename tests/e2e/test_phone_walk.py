@@ -152,7 +152,7 @@ def test_offline_walk_survives_reload_and_syncs_once(db, phone, turf):
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     assert page.locator(".door").count() == 8
     assert page.locator(".door.is-done").count() == 5
-    assert "offline copy" in page.inner_text("#turf-progress")  # the kept page, not the server's
+    assert "offline copy" in page.inner_text("#turf-progress")  # the doors are the phone's kept list
     wait_queued(page, 5)
     assert page.inner_text("#next-door-button .door-address") == "110 Test St"
     assert knocks(db) == []
