@@ -51,13 +51,23 @@ class Race(db.Model):
     centre_lat: Mapped[float | None]
     centre_lon: Mapped[float | None]
     door_goal: Mapped[int] = mapped_column(default=0)
+    # What the turf cutter proposes for this race (within turf.services' MIN/MAX_DOORS).
+    doors_per_turf: Mapped[int] = mapped_column(default=50, server_default="50")
+    # The pitch the canvasser reads before the questions.
+    script_intro: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organization: Mapped[Organization] = relationship(back_populates="races")
     questions: Mapped[list[SurveyQuestion]] = relationship(
         back_populates="race", order_by="SurveyQuestion.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def current_questions(self) -> list[SurveyQuestion]:
+        """The questions the phone shows: not retired, in script order."""
+        return [q for q in self.questions if q.retired_at is None]
 
     @property
     def is_active(self) -> bool:
@@ -68,8 +78,23 @@ class Race(db.Model):
         return f"<Race {self.id} {self.name!r}>"
 
 
+QUESTION_KINDS = {
+    "scale": "Support scale 1-5",
+    "choice": "Single choice",
+    "multi": "Multiple choice",
+    "yesno": "Yes / no",
+    "text": "Free text",
+}
+# Kinds answered with one choice id; "multi" takes a list of them, "text" a short text.
+SINGLE_CHOICE_KINDS = frozenset({"scale", "choice", "yesno"})
+
+
 class SurveyQuestion(db.Model):
-    """One question of a race's script: multiple choice (incl. 1-5 scales) or free text."""
+    """One question of a race's script (kinds in QUESTION_KINDS).
+
+    Never deleted once a script is saved: a removed question is retired (hidden from the
+    phone, kept for reports, exports and knocks still queued on phones).
+    """
 
     __table_args__ = (sa.UniqueConstraint("race_id", "key"),)
 
@@ -79,11 +104,18 @@ class SurveyQuestion(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.String(500))
     kind: Mapped[str] = mapped_column(sa.String(20), default="choice")
+    van_question_id: Mapped[int | None]
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     race: Mapped[Race] = relationship(back_populates="questions")
     choices: Mapped[list[SurveyChoice]] = relationship(
         back_populates="question", order_by="SurveyChoice.position", cascade="all, delete-orphan"
     )
+
+    @property
+    def current_choices(self) -> list[SurveyChoice]:
+        """The answers the phone offers: not retired, in order."""
+        return [c for c in self.choices if c.retired_at is None]
 
 
 class SurveyChoice(db.Model):
@@ -94,5 +126,7 @@ class SurveyChoice(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     value: Mapped[str] = mapped_column(sa.String(64))
     label: Mapped[str] = mapped_column(sa.String(200))
+    van_response_id: Mapped[int | None]
+    retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     question: Mapped[SurveyQuestion] = relationship(back_populates="choices")
