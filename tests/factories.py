@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from fieldapp.auth import services as auth_services
 from fieldapp.auth.models import User
 from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion
+from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household, Voter
 
@@ -74,8 +75,9 @@ def turf(db, contest: Race, doors: list[Household], name: str = "Turf 1") -> Tur
     area = Turf(race_id=contest.id, name=name, door_count=len(doors))
     db.add(area)
     db.flush()
+    set_door_turf(db, [door.id for door in doors], area.id)
     for seq, door in enumerate(doors):
-        door.turf_id, door.walk_seq = area.id, seq
+        door.walk_seq = seq
     db.flush()
     return area
 

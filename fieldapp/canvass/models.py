@@ -51,3 +51,38 @@ class DoorKnock(db.Model):
 
     user: Mapped[User] = relationship()
     household: Mapped[Household] = relationship()
+
+
+HELD_STATES = ("pending", "accepted", "rejected")
+
+
+class HeldKnock(db.Model):
+    """A knock the server would not take as a fact on its own, kept for an organizer's review.
+
+    Nothing a phone logged is dropped on the server's word: a door not (or no longer) the
+    volunteer's, an undo past its minute, an item the phone could not get accepted at all
+    (POST /api/v1/knocks/review) lands here with its raw payload (JSON text, escaped to ASCII
+    so a NUL or a broken surrogate is stored as sent), who sent it and why. Accepting makes it
+    a DoorKnock exactly once (`knock_id`, unique); a replay of the same client_uuid finds it.
+    """
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "client_uuid"),
+        sa.Index("ix_held_knock_race_state", "race_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    race_id: Mapped[int | None] = mapped_column(sa.ForeignKey("race.id"))
+    household_id: Mapped[int | None] = mapped_column(sa.ForeignKey("household.id",
+                                                                    ondelete="SET NULL"))
+    client_uuid: Mapped[str | None] = mapped_column(sa.String(36))
+    payload: Mapped[str] = mapped_column(sa.Text)
+    reason: Mapped[str] = mapped_column(sa.String(500))
+    state: Mapped[str] = mapped_column(sa.String(20), default="pending")
+    received_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    knock_id: Mapped[int | None] = mapped_column(sa.ForeignKey("door_knock.id"), unique=True)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

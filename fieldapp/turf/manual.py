@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
 from fieldapp.races.models import Race
+from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Turf
 from fieldapp.turf.services import _geojson, new_code, polygon_from_geojson, retire_turf, route_turf
 from fieldapp.voters.models import Household
@@ -79,7 +80,7 @@ def create_turf(db: Session, race: Race, raw: dict, name: str, actor: User | Non
                 created_by_id=actor.id if actor else None, code=new_code(db))
     db.add(turf)
     db.flush()
-    db.execute(sa.update(Household), [{"id": d.id, "turf_id": turf.id} for d in doors])
+    set_door_turf(db, [d.id for d in doors], turf.id)
     route_turf(db, turf)
     return turf
 
@@ -105,7 +106,7 @@ def split_turf(db: Session, turf: Turf, raw: dict, new_name: str, actor: User | 
                 cut_method="manual", created_by_id=actor.id if actor else None, code=new_code(db))
     db.add(part)
     db.flush()
-    db.execute(sa.update(Household), [{"id": d.id, "turf_id": part.id} for d in inside])
+    set_door_turf(db, [d.id for d in inside], part.id)
     if turf.boundary:
         turf.boundary = _geojson(_shape(turf.boundary).difference(polygon))
     route_turf(db, turf)
@@ -117,7 +118,8 @@ def merge_turfs(db: Session, keep: Turf, other: Turf) -> Turf:
     """Move every door of `other` into `keep`; `other` is deleted or archived."""
     if keep.race_id != other.race_id or keep.id == other.id:
         raise DomainError("Merge two different turfs of the same race.", {"other": "invalid"})
-    db.execute(sa.update(Household).where(Household.turf_id == other.id).values(turf_id=keep.id))
+    set_door_turf(db, db.scalars(sa.select(Household.id).where(
+        Household.turf_id == other.id)).all(), keep.id)
     if keep.boundary and other.boundary:
         keep.boundary = _geojson(_shape(keep.boundary).union(_shape(other.boundary)))
     retire_turf(db, other)

@@ -21,6 +21,7 @@ from fieldapp.canvass.models import DoorKnock
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
+from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household
 
@@ -73,9 +74,13 @@ def turf_has_knocks(db: Session, turf: Turf) -> bool:
 
 def retire_turf(db: Session, turf: Turf) -> str:
     """Free the turf's doors; delete it if nothing hangs on it, else archive it. Returns which."""
-    db.execute(sa.update(Household).where(Household.turf_id == turf.id)
-               .values(turf_id=None, walk_seq=None))
-    if turf_has_knocks(db, turf):
+    doors = db.scalars(sa.select(Household.id).where(Household.turf_id == turf.id)).all()
+    set_door_turf(db, doors, None)
+    db.execute(sa.update(Household).where(Household.id.in_(doors)).values(walk_seq=None),
+               execution_options={"synchronize_session": False})
+    # Once handed to someone, a turf is history a phone's offline knocks are judged against
+    # (fieldapp.turf.membership): archived, never deleted.
+    if turf_has_knocks(db, turf) or turf.assignments:
         turf.status, turf.archived_at, turf.code = "archived", utcnow(), None
         for assignment in turf.assignments:
             if assignment.status == "active":
@@ -159,7 +164,8 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
                     route=route, route_length_m=length)
         db.add(turf)
         db.flush()
-        updates.extend({"id": int(ids[members[k]]), "turf_id": turf.id, "walk_seq": seq}
+        set_door_turf(db, (int(ids[k]) for k in members), turf.id)
+        updates.extend({"id": int(ids[members[k]]), "walk_seq": seq}
                        for seq, k in enumerate(order))
         summary.sizes.append(len(members))
     db.execute(sa.update(Household), updates)
