@@ -11,7 +11,15 @@ from fieldapp.races.services import race_figures
 
 @click.group()
 def races() -> None:
-    """Inspect races."""
+    """Create, edit, archive and list races; their scripts."""
+
+
+def _add_setup_commands() -> None:
+    """create, edit, archive and script live in setup_commands.py."""
+    from fieldapp.races.setup_commands import archive, create, edit, script
+
+    for command in (create, edit, archive, script):
+        races.add_command(command)
 
 
 @races.command("list")
@@ -23,6 +31,9 @@ def list_races() -> None:
         f = figures[race.id]
         click.echo(f"{race.id}\t{race.organization.slug}\t{race.name}\t"
                    f"{f.households} households\t{f.knocked} knocked\t{race.status}")
+
+
+_add_setup_commands()
 
 
 @click.group()
