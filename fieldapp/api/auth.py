@@ -8,7 +8,8 @@ from sqlalchemy.orm import Session
 from wtforms import ValidationError
 
 from fieldapp.api.blueprint import bp
-from fieldapp.auth.api_callers import ApiCaller, caller_for_api_token, caller_for_login_session
+from fieldapp.auth.api_callers import (ApiCaller, api_token_refusal, caller_for_api_token,
+                                      caller_for_login_session)
 from fieldapp.database import statements_connection
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import csrf, db
@@ -42,7 +43,7 @@ def authenticate():
         g.api_connection = statements_connection(db.engine)
     caller = _identify()
     if caller is None:
-        return json_error(401, "unauthorized", "Log in or send an API token.")
+        return json_error(401, "unauthorized", _refusal())
     g.api_caller = caller
     if caller.token_touched:  # the token's last use moved (at most once a minute): keep it
         api_database().commit()
@@ -61,6 +62,14 @@ def _identify() -> ApiCaller | None:
         return caller_for_api_token(api_database(), header[7:].strip())
     token = session.get("_user_id")  # where Flask-Login keeps our login-session token
     return caller_for_login_session(api_database(), token) if isinstance(token, str) else None
+
+
+def _refusal() -> str:
+    """The 401's message: why a Bearer token was refused, or how to get in."""
+    header = request.headers.get("Authorization", "")
+    if header.startswith("Bearer "):
+        return api_token_refusal(api_database(), header[7:].strip())
+    return "Log in or send an API token."
 
 
 @bp.teardown_request

@@ -33,7 +33,7 @@ class ApiCaller:
 
 _TOKEN = DirectStatement(
     sa.select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.last_used_at,
-              User.active)
+              ApiToken.expires_at, User.active)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == sa.bindparam("hash")))
 _TOUCH_TOKEN = DirectStatement(
@@ -46,16 +46,39 @@ _SESSION = DirectStatement(
 
 
 def caller_for_api_token(db: Session, raw: str, now: dt.datetime | None = None) -> ApiCaller | None:
-    """The caller behind a live API token of an active user, or None."""
+    """The caller behind a live, unexpired API token of an active user, or None."""
     found = _TOKEN.rows(db, {"hash": hash_token(raw)})
     if not found or found[0].revoked_at is not None or not found[0].active:
         return None
     token = found[0]
     now = now or utcnow()
+    if _aware(token.expires_at) <= now:
+        return None
     touched = token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION
     if touched:
         _TOUCH_TOKEN.many(db, [{"token_id": token.id, "now": now}])
     return ApiCaller(token.user_id, via_token=True, token_touched=touched)
+
+
+def _aware(value: dt.datetime) -> dt.datetime:
+    """The driver's cursor hands SQLite's timestamps back naive (they are stored in UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+
+
+def api_token_refusal(db: Session, raw: str, now: dt.datetime | None = None) -> str:
+    """Why a Bearer token was refused, for the 401's message (asked only after a refusal, so
+    the knock path's one query stays one)."""
+    found = _TOKEN.rows(db, {"hash": hash_token(raw)})
+    if not found:
+        return "Unknown API token."
+    token = found[0]
+    if not token.active:
+        return "This account is deactivated; its API tokens no longer work."
+    if token.revoked_at is not None:
+        return "This API token was revoked."
+    if _aware(token.expires_at) <= (now or utcnow()):
+        return "This API token has expired; create a new one on your tokens page."
+    return "Log in or send an API token."
 
 
 def caller_for_login_session(db: Session, token: str,

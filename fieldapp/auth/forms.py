@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import (EmailField, IntegerField, PasswordField, SelectField, StringField,
+                     SubmitField)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 
 class EmptyForm(FlaskForm):
@@ -36,6 +37,12 @@ class InviteForm(FlaskForm):
     role = SelectField("Role", choices=[("volunteer", "Volunteer"), ("organizer", "Organizer"),
                                         ("admin", "Admin")], default="volunteer")
     note = StringField("Note (who it is for)", validators=[Optional(), Length(max=200)])
+    max_uses = IntegerField("How many people may join with it", default=1,
+                            validators=[Optional(), NumberRange(1, 1000)])
+    expires_hours = IntegerField("Expires after (hours)", default=72,
+                                 validators=[Optional(), NumberRange(1, 24 * 90)])
+    turf = SelectField("Turf each newcomer gets (optional)", coerce=int, default=0,
+                       validate_choice=False)
     submit = SubmitField("Create invite link")
 
 
@@ -44,3 +51,27 @@ class TokenForm(FlaskForm):
 
     name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
     submit = SubmitField("Create token")
+
+
+class RoleForm(FlaskForm):
+    """An organizer changes a member's role."""
+
+    role = SelectField("Role", choices=[("volunteer", "Volunteer"), ("organizer", "Organizer"),
+                                        ("admin", "Admin")])
+    submit = SubmitField("Change role")
+
+
+class NewPasswordForm(FlaskForm):
+    """Set a new password from a reset link."""
+
+    password = PasswordField("New password (10+ characters)",
+                             validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField("New password again",
+                            validators=[EqualTo("password", "Passwords differ.")])
+    submit = SubmitField("Set password")
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """A logged-in user changes their own password."""
+
+    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -10,6 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from fieldapp.extensions import db
 from fieldapp.models_base import UTCDateTime, utcnow
 from fieldapp.races.models import Organization
+
+if TYPE_CHECKING:
+    from fieldapp.turf.models import Turf
 
 ROLES = ("admin", "organizer", "volunteer")
 # Roles that may manage a chapter's races, turf and people.
@@ -92,7 +96,8 @@ class LoginSession(db.Model):
 
 
 class Invite(db.Model):
-    """A one-time link that lets someone join an organization with a role."""
+    """A link that lets people join an organization with a role: once, or up to `max_uses`
+    times until it expires; it may carry a turf each newcomer is assigned on joining."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
@@ -105,14 +110,19 @@ class Invite(db.Model):
     used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # How many accounts may join by this link; used_at/used_by are those of the latest join.
+    max_uses: Mapped[int] = mapped_column(default=1, server_default="1")
+    uses: Mapped[int] = mapped_column(default=0, server_default="0")
+    turf_id: Mapped[int | None] = mapped_column(sa.ForeignKey("turf.id", ondelete="SET NULL"))
 
     organization: Mapped[Organization] = relationship()
     created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     used_by: Mapped[User | None] = relationship(foreign_keys=[used_by_id])
+    turf: Mapped[Turf | None] = relationship()
 
     def state(self, now: dt.datetime) -> str:
-        """'open', 'used', 'revoked' or 'expired'."""
-        if self.used_at is not None:
+        """'open', 'used' (no uses left), 'revoked' or 'expired'."""
+        if self.uses >= self.max_uses:
             return "used"
         if self.revoked_at is not None:
             return "revoked"
@@ -132,5 +142,21 @@ class ApiToken(db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # Tokens made before expiry existed got 90 days from the upgrade (migration 0005).
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PasswordReset(db.Model):
+    """A one-time link an organizer gives a member to set a new password; only its hash is kept."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

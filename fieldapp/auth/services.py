@@ -19,6 +19,9 @@ from fieldapp.races.models import Organization
 
 SESSION_TTL = dt.timedelta(days=14)
 MIN_PASSWORD_LENGTH = 10
+API_TOKEN_TTL = dt.timedelta(days=90)  # the default; FIELDAPP_API_TOKEN_TTL_DAYS overrides it
+MAX_INVITE_USES = 1000
+MAX_INVITE_TTL = dt.timedelta(days=90)
 # Verified when the e-mail is unknown, so a wrong e-mail costs as long as a wrong password.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -148,12 +151,28 @@ def end_session(db: Session, token: str) -> None:
 
 
 def create_invite(db: Session, org: Organization, role: str, created_by: User | None,
-                  ttl: dt.timedelta, note: str = "") -> tuple[Invite, str]:
-    """Create a one-time invite; returns it and the raw token for the link (shown once)."""
+                  ttl: dt.timedelta, note: str = "", max_uses: int = 1,
+                  turf_id: int | None = None) -> tuple[Invite, str]:
+    """Create an invite link for up to max_uses joins, optionally carrying a turf of this
+    chapter; returns it and the raw token for the link (shown once)."""
     check_role(role)
+    errors = {}
+    if not 1 <= max_uses <= MAX_INVITE_USES:
+        errors["max_uses"] = f"Between 1 and {MAX_INVITE_USES}."
+    if ttl <= dt.timedelta(0) or ttl > MAX_INVITE_TTL:
+        errors["expires"] = f"Between 1 hour and {MAX_INVITE_TTL.days} days."
+    if turf_id is not None:
+        from fieldapp.turf.models import Turf
+
+        turf = db.get(Turf, turf_id)
+        if turf is None or turf.race.organization_id != org.id or turf.status != "active":
+            errors["turf"] = "Not an active turf of this chapter."
+    if errors:
+        raise DomainError("The invite cannot be made: " + " ".join(errors.values()), errors)
     token = secrets.token_urlsafe(24)
     invite = Invite(organization=org, role=role, token_hash=hash_token(token), note=note[:200],
-                    created_by=created_by, expires_at=utcnow() + ttl)
+                    created_by=created_by, expires_at=utcnow() + ttl, max_uses=max_uses,
+                    uses=0, turf_id=turf_id)
     db.add(invite)
     db.flush()
     return invite, token
@@ -190,26 +209,47 @@ def accept_invite(db: Session, token: str, email: str, password: str, name: str 
         raise InviteError(state)
     user = create_user(db, email, password, name)
     set_membership(db, user, invite.organization, invite.role)
-    # Conditional update: two phones racing on one link cannot both join.
+    # Conditional update: phones racing on a link's last use cannot both join.
     claimed = db.execute(
-        sa.update(Invite).where(Invite.id == invite.id, Invite.used_at.is_(None))
-        .values(used_at=now, used_by_id=user.id)
+        sa.update(Invite).where(Invite.id == invite.id, Invite.uses < Invite.max_uses)
+        .values(uses=Invite.uses + 1, used_at=now, used_by_id=user.id)
+        .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise InviteError("used")
+    db.refresh(invite)
+    if invite.turf is not None and invite.turf.status == "active":
+        from fieldapp.turf.services import assign_turf
+
+        db.refresh(user, ["memberships"])
+        assign_turf(db, invite.turf, user, invite.created_by)
     return user
 
 
+def holds_turf(db: Session, user_id: int, turf_id: int) -> bool:
+    """True when the user has an active assignment on this turf."""
+    from fieldapp.turf.models import Assignment
+
+    return db.scalar(sa.select(Assignment.id).where(
+        Assignment.turf_id == turf_id, Assignment.volunteer_id == user_id,
+        Assignment.status == "active")) is not None
+
+
 def revoke_invite(db: Session, invite: Invite) -> None:
-    """Withdraw an unused invite."""
-    if invite.used_at is None and invite.revoked_at is None:
+    """Withdraw an invite that still has uses left."""
+    if invite.uses < invite.max_uses and invite.revoked_at is None:
         invite.revoked_at = utcnow()
 
 
-def create_api_token(db: Session, user: User, name: str = "") -> str:
-    """Create an API token for user; the raw token is returned once and stored hashed."""
+def create_api_token(db: Session, user: User, name: str = "",
+                     ttl: dt.timedelta = API_TOKEN_TTL) -> str:
+    """Create an API token for user, valid for ttl; the raw token is returned once and stored
+    hashed."""
+    if ttl <= dt.timedelta(0):
+        raise DomainError("A token must last at least a day.", {"days": "at least 1"})
     raw = "fa_" + secrets.token_urlsafe(32)
-    db.add(ApiToken(user_id=user.id, name=name[:100], prefix=raw[:10], token_hash=hash_token(raw)))
+    db.add(ApiToken(user_id=user.id, name=name[:100], prefix=raw[:10], token_hash=hash_token(raw),
+                    expires_at=utcnow() + ttl))
     db.flush()
     return raw
 

@@ -1,6 +1,7 @@
 """Login, logout, joining by invite, and the user's API tokens."""
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -89,8 +90,11 @@ def join(token: str):
             if not error.fields:
                 flash(error.message, "error")
         else:
+            turf_id = invite.turf_id
             _log_in(user)
             flash(f"Welcome to {invite.organization.name}!", "success")
+            if turf_id is not None and services.holds_turf(db.session, user.id, turf_id):
+                return redirect(url_for("canvass.walk", turf_id=turf_id))
             return redirect(url_for("home.index"))
     return render_template("auth/join.html", form=form, invite=invite)
 
@@ -102,14 +106,15 @@ def tokens():
     form = TokenForm()
     new_token = None
     if form.validate_on_submit():
-        new_token = services.create_api_token(db.session, current_user, form.name.data)
+        ttl = dt.timedelta(days=current_app.config["API_TOKEN_TTL_DAYS"])
+        new_token = services.create_api_token(db.session, current_user, form.name.data, ttl)
         db.session.commit()
     rows = db.session.scalars(
         sa.select(ApiToken).where(ApiToken.user_id == current_user.id)
         .order_by(ApiToken.created_at.desc())
     ).all()
     return render_template("auth/tokens.html", form=form, tokens=rows, new_token=new_token,
-                           revoke_form=EmptyForm())
+                           revoke_form=EmptyForm(), now=utcnow())
 
 
 @bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
