@@ -11,6 +11,11 @@ ORGANIZER_PAGES = [
     ("GET", "/races/{race}", {}, 200),
     ("GET", "/orgs/ny-wfp/members", {}, 200),
     ("POST", "/orgs/ny-wfp/members", {"role": "volunteer"}, 200),
+    ("POST", "/orgs/ny-wfp/members/{volunteer}/role", {"role": "volunteer"}, 302),
+    ("GET", "/orgs/ny-wfp/members/{volunteer}/deactivate", {}, 200),  # asks first
+    ("POST", "/orgs/ny-wfp/members/{volunteer}/reset-link", {}, 200),
+    ("POST", "/orgs/ny-wfp/members/{volunteer}/deactivate", {}, 302),
+    ("POST", "/orgs/ny-wfp/members/{volunteer}/reactivate", {}, 302),
     ("GET", "/races/{race}/district", {}, 200),
     ("POST", "/races/{race}/district", {}, 422),  # no file chosen
     ("GET", "/races/{race}/ungeocoded", {}, 200),
