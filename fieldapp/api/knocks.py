@@ -1,19 +1,24 @@
-"""POST knocks one at a time or as an outbox batch; both are idempotent by client_uuid."""
+"""POST knocks one at a time or as an outbox batch; both are idempotent by client_uuid.
+
+Every item gets its own verdict: created, duplicate, held (kept for an organizer's review),
+conflict or invalid. A knock is never refused for its door: what the server will not take as
+a fact on its own is held (fieldapp.canvass.held), and the phone shows "sent for review".
+"""
 from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
 from fieldapp.api.auth import api_caller, api_database, on_connection
 from fieldapp.api.blueprint import bp
+from fieldapp.canvass import held as held_knocks
 from fieldapp.canvass.knocks import MAX_BATCH, knock_json, record_knocks
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import db
 
-STATUS_CODES = {"created": 201, "duplicate": 200, "conflict": 409, "invalid": 422, "forbidden": 403}
+STATUS_CODES = {"created": 201, "duplicate": 200, "held": 202, "conflict": 409, "invalid": 422}
 MESSAGES = {
     "conflict": "This client_uuid was already used for a different knock.",
     "invalid": "The knock has invalid fields.",
-    "forbidden": "This door is not in your turfs.",
 }
 
 
@@ -24,7 +29,7 @@ def _far_metres() -> float:
 @bp.post("/knocks")
 @on_connection  # a fresh knock is one INSERT ... UPDATE statement on PostgreSQL
 def post_knock():
-    """Record one knock: 201 the first time, 200 for a replay, 409 for a reused UUID."""
+    """Record one knock: 201 the first time, 200 for a replay, 202 held, 409 a reused UUID."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         return json_error(422, "invalid", "The body must be a JSON object.",
@@ -36,6 +41,8 @@ def post_knock():
     status = STATUS_CODES[result.status]
     if status >= 400:
         return json_error(status, result.status, MESSAGES[result.status], result.errors)
+    if result.status == "held":
+        return jsonify(result.as_json()), status
     return jsonify(knock_json(result.knock)), status
 
 
@@ -52,3 +59,14 @@ def post_knock_batch():
     results = record_knocks(db.session, api_caller().user_id, knocks, far_metres=_far_metres())
     db.session.commit()
     return jsonify({"results": [result.as_json() for result in results]})
+
+
+@bp.post("/knocks/review")
+def post_knock_review():
+    """Keep an item the phone could not get accepted, for an organizer's review: 201, or
+    200 for a replay of the same client_uuid."""
+    hold, created = held_knocks.submit_for_review(db.session, api_caller().user_id,
+                                                  request.get_json(silent=True))
+    db.session.commit()
+    return jsonify({"status": "held", "held_id": hold.held_id,
+                    "client_uuid": hold.client_uuid}), 201 if created else 200

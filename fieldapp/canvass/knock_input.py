@@ -15,8 +15,13 @@ from typing import Any
 from fieldapp.canvass.outcomes import OUTCOME_CODES
 
 MAX_FUTURE = dt.timedelta(minutes=5)
+# The clock-skew window: a knock is judged by its device time, so that time must be plausible.
+# A week covers a phone kept offline over a weekend of canvassing; older is a wrong clock.
+MAX_PAST = dt.timedelta(days=7)
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: PostgreSQL refuses more, SQLite overflows at 2^63
 MAX_NOTE = 2000
 MAX_TEXT_ANSWER = 500
+MAX_ANSWERS = 100
 VOID = "void"  # outcome of an undo event
 
 
@@ -58,22 +63,40 @@ class KnockInvalid(Exception):
 
 
 def _int(value: Any) -> int | None:
-    """An integer id from JSON (int or digit string), else None."""
+    """A database id from JSON (int or ASCII digit string, 1 to MAX_ID), else None.
+
+    ASCII only: str.isdigit() is also true of "¹" and "٣", which int() refuses or reads.
+    """
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
+    if isinstance(value, str) and len(value) <= 10 and value.isascii() and value.isdigit():
+        value = int(value)
+    if isinstance(value, int) and 1 <= value <= MAX_ID:
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
     return None
 
 
 def _number(value: Any) -> float | None:
-    """A finite JSON number, else None."""
+    """A finite JSON number, else None (a 400-digit integer does not fit a float)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
     return number if number == number and abs(number) != float("inf") else None
+
+
+def text_problem(value: str) -> str | None:
+    """Why a text cannot be stored as is: a NUL (PostgreSQL refuses it) or a lone UTF-16
+    surrogate (half an emoji: not valid UTF-8), else None."""
+    if "\x00" in value:
+        return "contains a NUL character"
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid UTF-8 text (a broken emoji?)"
+    return None
 
 
 def parse_time(value: Any, now: dt.datetime) -> tuple[dt.datetime, int]:
@@ -81,13 +104,20 @@ def parse_time(value: Any, now: dt.datetime) -> tuple[dt.datetime, int]:
     if not isinstance(value, str):
         raise ValueError("required: ISO 8601 date-time with offset, e.g. 2017-05-20T14:05:00-04:00")
     try:
-        parsed = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = dt.datetime.fromisoformat(value[:64].replace("Z", "+00:00"))
     except ValueError:
         raise ValueError(f"not an ISO 8601 date-time: {value[:40]!r}") from None
     if parsed.tzinfo is None or parsed.utcoffset() is None:
         raise ValueError("needs a UTC offset (e.g. -04:00 or Z): the phone's time zone matters")
-    if parsed - now > MAX_FUTURE:
+    try:
+        ahead = parsed - now
+    except OverflowError:  # year 1 with a positive offset falls before datetime.min
+        raise ValueError("more than 7 days in the past: check the phone's clock") from None
+    if ahead > MAX_FUTURE:
         raise ValueError("more than 5 minutes in the future: check the phone's clock")
+    if -ahead > MAX_PAST:
+        raise ValueError("more than 7 days in the past: check the phone's clock "
+                         "(a knock is judged by when it was logged)")
     offset = int(parsed.utcoffset().total_seconds() // 60)
     return parsed.astimezone(dt.timezone.utc), offset
 
@@ -130,6 +160,9 @@ def parse_knock(payload: Any, now: dt.datetime) -> KnockInput:
     note = payload.get("note") or ""
     if not isinstance(note, str) or len(note) > MAX_NOTE:
         errors["note"] = f"must be text of at most {MAX_NOTE} characters"
+        note = ""
+    elif text_problem(note):
+        errors["note"] = text_problem(note)
     lat = lon = accuracy = None
     location = payload.get("location")
     if location is not None:
@@ -148,15 +181,23 @@ def _parse_answers(raw: Any, errors: dict[str, str]) -> dict[int, Any]:
     if not isinstance(raw, dict):
         errors["answers"] = "must be an object {question_id: choice_id or value}"
         return {}
+    if len(raw) > MAX_ANSWERS:
+        errors["answers"] = f"at most {MAX_ANSWERS} answers"
+        return {}
     answers: dict[int, Any] = {}
     for key, value in raw.items():
         question_id = _int(key)
+        key = key[:20] if text_problem(key) is None else "?"  # echoed back in the error
         if question_id is None:
             errors[f"answers.{key}"] = "question ids are numbers"
         elif isinstance(value, bool) or not isinstance(value, (int, str)):
             errors[f"answers.{key}"] = "answer with a choice id or a short text"
         elif isinstance(value, str) and len(value) > MAX_TEXT_ANSWER:
             errors[f"answers.{key}"] = f"at most {MAX_TEXT_ANSWER} characters"
+        elif isinstance(value, str) and text_problem(value):
+            errors[f"answers.{key}"] = text_problem(value)
+        elif isinstance(value, int) and _int(value) is None:
+            errors[f"answers.{key}"] = "not a choice id"
         else:
             answers[question_id] = value
     return answers

@@ -11,14 +11,16 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldapp.auth.models import MANAGER_ROLES, Membership
 from fieldapp.canvass.knock_input import VOID
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.canvass.models import DoorKnock, HeldKnock
 from fieldapp.direct_sql import DirectStatement
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
+from fieldapp.turf.membership import DoorTurfSpan
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household, Voter
 
 KNOCK = DoorKnock.__table__
 DOOR = Household.__table__
+HELD = HeldKnock.__table__
 
 SEEN = sa.select(KNOCK).where(KNOCK.c.user_id == sa.bindparam("uid"),
                               KNOCK.c.client_uuid.in_(sa.bindparam("uuids", expanding=True)))
@@ -97,3 +99,21 @@ LIVE = (sa.select(KNOCK.c.outcome, KNOCK.c.knocked_at)
         .where(KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.outcome != VOID,
                KNOCK.c.id.not_in(_voided))
         .order_by(KNOCK.c.knocked_at.desc(), KNOCK.c.id.desc()))
+
+# Only for knocks whose door is not the volunteer's now: every stay of these doors in a turf
+# this volunteer was ever assigned, with the assignment's own span, to judge each knock by
+# its device time (fieldapp.canvass.knocks._in_turf_then).
+HISTORY = (sa.select(DoorTurfSpan.household_id, DoorTurfSpan.turf_id, DoorTurfSpan.started_at,
+                     DoorTurfSpan.ended_at, Assignment.created_at.label("assigned_at"),
+                     Assignment.ended_at.label("returned_at"), Assignment.status)
+           .join(Assignment, Assignment.turf_id == DoorTurfSpan.turf_id)
+           .where(Assignment.volunteer_id == sa.bindparam("uid"),
+                  DoorTurfSpan.household_id.in_(sa.bindparam("ids", expanding=True))))
+
+HOLD = {  # a held knock is stored once per user and client_uuid, whatever the replays
+    name: dialect.insert(HELD).on_conflict_do_nothing(index_elements=["user_id", "client_uuid"])
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+HELD_SEEN = sa.select(HELD.c.id, HELD.c.client_uuid).where(
+    HELD.c.user_id == sa.bindparam("uid"),
+    HELD.c.client_uuid.in_(sa.bindparam("uuids", expanding=True)))

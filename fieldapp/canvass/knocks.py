@@ -1,4 +1,10 @@
-"""Recording knocks: exactly once per phone UUID, only on doors the canvasser may knock.
+"""Recording knocks: exactly once per phone UUID, judged by the moment each was logged.
+
+A knock is a fact when, at its device time, its door was in a turf assigned to the canvasser
+(or the canvasser organizes the chapter): what happened to turfs and assignments since does
+not matter (fieldapp.turf.membership keeps that history). What the server still will not take
+as a fact on its own (not the canvasser's door then, a deleted door, a script answer gone, an
+undo past its minute) is held for an organizer's review (fieldapp.canvass.held), never dropped.
 
 One engine serves a single knock and a 500-knock outbox sync. It is the hottest path of the
 app (every door of every shift), so it speaks SQL Core with statements built once
@@ -23,32 +29,41 @@ from sqlalchemy.orm.util import identity_key
 
 from fieldapp.canvass import knock_sql as sql
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
+from fieldapp.canvass.held import Hold, store_held
 from fieldapp.canvass.knock_sql import DOOR, KNOCK
 from fieldapp.canvass.pg_unnest import column_arrays, unnest_insert
 from fieldapp.database import begin_writes
 from fieldapp.models_base import utcnow
+from fieldapp.races.models import SINGLE_CHOICE_KINDS
 from fieldapp.voters.models import Household
 
 MAX_BATCH = 500
 UNDO_WINDOW = dt.timedelta(seconds=90)  # a minute on the phone, plus slack for slow taps
+# Phone and server clocks differ a little: a knock logged just before its turf was handed over
+# (by the server's clock) still counts.
+CLOCK_SLACK = dt.timedelta(minutes=2)
+NOT_YOURS = "this door was not in a turf assigned to you when the knock was logged"
 
 Knock = Mapping[str, Any]  # a stored knock's columns, by name
 
 
 @dataclass
 class KnockResult:
-    """The verdict on one knock: created, duplicate, conflict, invalid or forbidden."""
+    """The verdict on one knock: created, duplicate, conflict, invalid or held."""
 
     client_uuid: str | None
     status: str
     knock: Knock | None = None
     errors: dict[str, str] = field(default_factory=dict)
+    hold: Hold | None = None  # why and where it is held (status "held")
 
     def as_json(self) -> dict[str, Any]:
         """The batch API's per-item shape."""
         body: dict[str, Any] = {"client_uuid": self.client_uuid, "status": self.status}
         if self.errors:
             body["errors"] = self.errors
+        if self.hold is not None:
+            body["reason"], body["held_id"] = self.hold.reason, self.hold.held_id
         if self.knock is not None:
             body["knock"] = knock_json(self.knock)
         return body
@@ -82,11 +97,17 @@ class _Context:
     doors: dict[int, Any]  # id -> row (id, race_id, turf_id, lat, lon, allowed)
     voters: dict[int, int]
     questions: dict[int, tuple[int, str, set[int]]]
+    history: dict[int, list[Any]] = field(default_factory=dict)  # door -> HISTORY rows
+    trusted: bool = False  # an organizer accepting a held knock: no turf or undo checks
 
 
 def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any],
-                  now: dt.datetime | None = None, far_metres: float = 150.0) -> list[KnockResult]:
+                  now: dt.datetime | None = None, far_metres: float = 150.0,
+                  trusted: bool = False) -> list[KnockResult]:
     """Judge and store knocks; results come back in the order given.
+
+    `trusted`: an organizer accepts these (held) knocks, so the door and undo-window checks
+    are theirs, already made.
 
     A UUID seen before is found by the INSERT itself (ON CONFLICT DO NOTHING), not by a read
     ahead of it: a fresh knock, the common case, then costs no lookup of earlier knocks.
@@ -100,11 +121,17 @@ def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any]
             parsed.append(parse_knock(payload, now))
         except KnockInvalid as error:
             uuid = payload.get("client_uuid") if isinstance(payload, dict) else None
-            parsed.append(KnockResult(str(uuid) if uuid else None, "invalid", errors=error.fields))
+            uuid = str(uuid)[:36] if isinstance(uuid, (str, int)) and uuid else None
+            parsed.append(KnockResult(uuid, "invalid", errors=error.fields))
     inputs = [p for p in parsed if isinstance(p, KnockInput)]
     # Core statements, on the session's connection (in its transaction) when given a session
     conn = db if isinstance(db, sa.Connection) else db.connection()
     ctx = _load_context(conn, user_id, inputs)
+    ctx.trusted = trusted
+    doubtful = {door_id for door_id, door in ctx.doors.items() if not door.allowed}
+    if doubtful and not trusted:  # only then: the door's past, for knocks logged offline
+        for row in conn.execute(sql.HISTORY, {"uid": user_id, "ids": list(doubtful)}):
+            ctx.history.setdefault(row.household_id, []).append(row)
     fresh: dict[str, dict[str, Any]] = {}
     voids: dict[str, str] = {}  # undo's client_uuid -> client_uuid of the knock it voids
     digests = [item.payload_hash() if isinstance(item, KnockInput) else "" for item in parsed]
@@ -112,14 +139,18 @@ def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any]
                else _judge(item, digest, user_id, ctx, fresh, voids, now, far_metres)
                for item, digest in zip(parsed, digests)]
     refused = {item.client_uuid for item, result in zip(parsed, results)
-               if isinstance(item, KnockInput) and result.status in ("forbidden", "invalid")}
+               if isinstance(item, KnockInput) and result.status in ("held", "invalid")}
     _load_seen(conn, user_id, refused - ctx.existing.keys(), ctx)
     lost = _write(conn, user_id, fresh, voids, ctx) if fresh else set()
     if fresh and not isinstance(db, sa.Connection):
         _expire_loaded_doors(db, {knock["household_id"] for knock in fresh.values()})
     again = lost | (refused & ctx.existing.keys())
-    return [_judge_again(r.client_uuid, digest, ctx) if digest and r.client_uuid in again
-            else r for r, digest in zip(results, digests)]
+    results = [_judge_again(r.client_uuid, digest, ctx) if digest and r.client_uuid in again
+               else r for r, digest in zip(results, digests)]
+    held = [(r.hold, payload) for r, payload in zip(results, payloads) if r.status == "held"]
+    if held:
+        store_held(conn, user_id, held, now)
+    return results
 
 
 def _write(conn: sa.Connection, user_id: int, fresh: dict[str, dict], voids: dict[str, str],
@@ -233,24 +264,28 @@ def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: di
         return KnockResult(item.client_uuid, "conflict", seen, {
             "client_uuid": "already used for a different knock"})
     door = ctx.doors.get(item.household_id)
-    if door is None or not door.allowed:
-        return KnockResult(item.client_uuid, "forbidden",
-                           errors={"household_id": "this door is not in your turfs"})
+    if door is None:
+        return _held(item, None, "no such door (deleted, or never in this app)")
+    turf_id = door.turf_id if door.allowed or ctx.trusted else _in_turf_then(item, ctx)
+    if not (door.allowed or ctx.trusted) and turf_id is None:
+        return _held(item, door, NOT_YOURS)
     errors = _check_against_door(item, door, ctx)
     target = None
     if item.outcome == VOID:
-        target, problem = _void_target(item, ctx, fresh)
+        target, problem = _void_target(item, ctx, fresh, now)
+        if problem == _OTHER_DOOR:
+            return KnockResult(item.client_uuid, "invalid", errors={"voids": problem})
         if problem:
             errors["voids"] = problem
-    if errors:
-        return KnockResult(item.client_uuid, "invalid", errors=errors)
+    if errors:  # the script or the knock to undo changed since: an organizer decides
+        return _held(item, door, "; ".join(f"{k}: {v}" for k, v in errors.items()))
     distance = None
     if item.lat is not None and door.lat is not None:
         distance = _metres(item.lat, item.lon, door.lat, door.lon)
     knock = {
         "id": None, "client_uuid": item.client_uuid, "payload_hash": digest, "user_id": user_id,
         "race_id": door.race_id, "household_id": door.id, "voter_id": item.voter_id,
-        "turf_id": door.turf_id, "outcome": item.outcome,
+        "turf_id": turf_id, "outcome": item.outcome,
         "answers": {str(k): v for k, v in item.answers.items()} or None, "note": item.note,
         "knocked_at": item.knocked_at, "knocked_at_offset_min": item.offset_min,
         "received_at": now, "latitude": item.lat, "longitude": item.lon,
@@ -262,6 +297,29 @@ def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: di
     if target is not None and target["id"] is None:  # voids a knock of this same batch
         voids[item.client_uuid] = target["client_uuid"]
     return KnockResult(item.client_uuid, "created", knock)
+
+
+def _held(item: KnockInput, door: Any, reason: str) -> KnockResult:
+    """A knock kept for an organizer's review (stored by store_held once judged)."""
+    hold = Hold(item.client_uuid, reason[:500], door.race_id if door is not None else None,
+                door.id if door is not None else None)
+    return KnockResult(item.client_uuid, "held", hold=hold)
+
+
+def _in_turf_then(item: KnockInput, ctx: _Context) -> int | None:
+    """The turf this door was in, assigned to the canvasser, at the knock's device time
+    (give or take CLOCK_SLACK), else None."""
+    early, late = item.knocked_at - CLOCK_SLACK, item.knocked_at + CLOCK_SLACK
+    for row in ctx.history.get(item.household_id, ()):
+        start = max(row.started_at, row.assigned_at)
+        returned = row.returned_at
+        if returned is None and row.status != "active":  # ended, time unknown: no credit
+            returned = row.assigned_at
+        ends = [t for t in (row.ended_at, returned) if t is not None]
+        end = min(ends) if ends else None
+        if start <= late and (end is None or end >= early) and (end is None or start < end):
+            return row.turf_id
+    return None
 
 
 def _metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -283,9 +341,20 @@ def _check_against_door(item: KnockInput, door: Any, ctx: _Context) -> dict[str,
         question = ctx.questions.get(question_id)
         if question is None or question[0] != door.race_id:
             errors[f"answers.{question_id}"] = "not a question of this race's script"
-        elif question[1] == "choice" and _choice_id(value) not in question[2]:
+        elif question[1] in SINGLE_CHOICE_KINDS and _choice_id(value) not in question[2]:
             errors[f"answers.{question_id}"] = "not one of this question's choices"
+        elif question[1] == "multi" and not _choice_ids(value) <= question[2]:
+            errors[f"answers.{question_id}"] = "choice ids of this question, e.g. \"12,15\""
     return errors
+
+
+def _choice_ids(value: Any) -> set[int | None]:
+    """A multiple-choice answer: one choice id, or several as a comma-separated string
+    (the answer parser takes a number or a short text). {None} when malformed or empty."""
+    if isinstance(value, str):
+        ids = {_choice_id(part.strip()) for part in value.split(",")}
+        return ids if ids else {None}
+    return {_choice_id(value)}
 
 
 def _choice_id(value: Any) -> int | None:
@@ -295,15 +364,26 @@ def _choice_id(value: Any) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
-def _void_target(item: KnockInput, ctx: _Context, fresh: dict) -> tuple[Knock | None, str | None]:
-    """The knock an undo voids (stored before, or earlier in this batch), or why not."""
+_OTHER_DOOR = "the knock to undo is at another door"
+
+
+def _void_target(item: KnockInput, ctx: _Context, fresh: dict,
+                 now: dt.datetime) -> tuple[Knock | None, str | None]:
+    """The knock an undo voids (stored before, or earlier in this batch), or why not.
+
+    "Within a minute" is measured on the server's clock too: from the moment the knock to
+    undo reached the server, so a phone's wrong clock cannot void an old knock.
+    """
     target = ctx.existing.get(item.void_client_uuid) or fresh.get(item.void_client_uuid)
     if target is None or target["outcome"] == VOID:
         return None, "no knock of yours with this client_uuid to undo"
     if target["household_id"] != item.household_id:
-        return None, "the knock to undo is at another door"
-    if item.knocked_at - target["knocked_at"] > UNDO_WINDOW:
-        return None, "a knock can be undone only within a minute"
+        return None, _OTHER_DOOR
+    if ctx.trusted:
+        return target, None
+    if (item.knocked_at - target["knocked_at"] > UNDO_WINDOW
+            or now - target["received_at"] > UNDO_WINDOW):
+        return None, "a knock can be undone only within a minute of logging it"
     return target, None
 
 
