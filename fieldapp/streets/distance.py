@@ -1,0 +1,63 @@
+"""Street distances between doors: Dijkstra (scipy.sparse.csgraph) from the turf's segment ends.
+
+A door stands at ``along`` metres from its segment's start node u. Two doors on different
+segments are min over the four pairs of ends (a, b): walk to a, the shortest street path a -> b,
+walk from b. Two doors on the same segment walk along it; on opposite sides they also cross,
+``CROSS_M`` for the street's width: mid-block on a small street (zig-zag), but on a barrier
+street (primary, secondary) only at one of its two intersections, so the walk goes there and
+back. Side changes at intersections are free: that is where one crosses.
+"""
+from __future__ import annotations
+
+import numpy as np
+from scipy.sparse.csgraph import dijkstra
+
+from fieldapp.streets.matching import Matches
+from fieldapp.streets.network import StreetNetwork
+
+CROSS_M = 10.0
+LOCAL_LIMIT_M = 4000.0  # search radius first; whole graph only if a door is out of reach
+
+
+class StreetDistances:
+    """Street distance matrices for subsets of doors of one network."""
+
+    def __init__(self, net: StreetNetwork, match: Matches) -> None:
+        self.net, self.match = net, match
+        self.graph = net.graph()
+
+    def matrix(self, doors: np.ndarray, predecessors: bool = False):
+        """(n, n) metres between `doors` (indices into the match); with the Dijkstra trees."""
+        doors = np.asarray(doors, np.int64)
+        seg = self.match.segment[doors]
+        along = self.match.along[doors]
+        ends = self.net.seg_nodes[seg]                      # (n, 2) nodes u, v
+        length = self.net.seg_length[seg]
+        off = np.column_stack((along, length - along))      # walk to u, to v
+        src, inv = np.unique(ends.ravel(), return_inverse=True)
+        inv = inv.reshape(-1, 2)
+        res = dijkstra(self.graph, directed=False, indices=src, limit=LOCAL_LIMIT_M,
+                       return_predecessors=predecessors)
+        dn, pred = (res if predecessors else (res, None))
+        if not np.isfinite(dn[:, src]).all():
+            res = dijkstra(self.graph, directed=False, indices=src,
+                           return_predecessors=predecessors)
+            dn, pred = (res if predecessors else (res, None))
+        sub = dn[:, src]                                     # node-to-node among the ends
+        best = np.full((len(doors), len(doors)), np.inf)
+        for e in (0, 1):
+            for f in (0, 1):
+                cand = off[:, e][:, None] + sub[np.ix_(inv[:, e], inv[:, f])] + off[:, f][None, :]
+                np.minimum(best, cand, out=best)
+        same = seg[:, None] == seg[None, :]
+        i, j = np.nonzero(same)
+        direct = np.abs(along[i] - along[j])
+        opposite = self.match.side[doors][i] != self.match.side[doors][j]
+        bar = self.net.barrier[seg[i]]
+        via_ends = best[i, j]  # crossing at an intersection (free) and back
+        best[i, j] = np.where(opposite, np.where(bar, via_ends,
+                                                 np.minimum(via_ends, direct + CROSS_M)), direct)
+        np.fill_diagonal(best, 0.0)
+        if not predecessors:
+            return best
+        return best, (src, pred)

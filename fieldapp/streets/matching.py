@@ -1,0 +1,88 @@
+"""Doors onto block faces: the street segment a door is on, which side, and how far away.
+
+A door's address names its street; among segments within ``NAME_RADIUS_M`` the nearest one of
+that name wins, else the nearest segment of any name. The side is the sign of the door's offset
+from the segment's direction (u -> v): +1 left, -1 right. A door matched farther than
+``FAR_M`` is flagged: the organizer should look at it (a wrong geocode, or a missing street).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+
+from fieldapp.streets.network import StreetNetwork
+
+NAME_RADIUS_M = 120.0
+FAR_M = 60.0
+_SUFFIX = {"street": "st", "avenue": "ave", "av": "ave", "boulevard": "blvd", "road": "rd",
+           "drive": "dr", "court": "ct", "place": "pl", "lane": "ln", "terrace": "ter",
+           "parkway": "pkwy", "way": "way", "north": "n", "south": "s", "east": "e",
+           "west": "w", "circle": "cir", "highway": "hwy"}
+
+
+def street_key(name: str | None) -> str:
+    """A street name compared loosely: lower case, no punctuation, short suffixes."""
+    words = re.sub(r"[^a-z0-9 ]", " ", (name or "").lower()).split()
+    return " ".join(_SUFFIX.get(w, w) for w in words)
+
+
+def street_of_address(address: str | None) -> str:
+    """The street part of '1234 Adeline St' (house number and unit dropped)."""
+    s = re.sub(r"^\s*\d+[a-zA-Z]?(-\d+)?\s+", "", address or "")
+    s = re.split(r"\s+(#|apt|unit|ste)\b", s, flags=re.I)[0]
+    return street_key(s)
+
+
+@dataclass
+class Matches:
+    """Per door: segment, side (+1 left / -1 right), offset along (m), distance (m), by name."""
+
+    segment: np.ndarray
+    side: np.ndarray
+    along: np.ndarray
+    distance: np.ndarray
+    by_name: np.ndarray
+
+    @property
+    def far(self) -> np.ndarray:
+        """Doors matched FAR_M or more away."""
+        return self.distance >= FAR_M
+
+
+def match_doors(net: StreetNetwork, coords: np.ndarray,
+                streets: list[str | None] | None = None) -> Matches:
+    """Match doors (lat, lon) to segments, preferring a nearby segment of the door's street."""
+    if net.n_segments == 0:
+        raise ValueError("the street network has no walkable street")
+    xy = net.proj.forward(np.asarray(coords, float))
+    n = len(xy)
+    pts = shapely.points(xy)
+    lines = np.array(net.seg_lines, dtype=object)
+    tree = shapely.STRtree(lines)
+    near = tree.query_nearest(pts, all_matches=False, return_distance=False)
+    seg = np.empty(n, np.int64)
+    seg[near[0]] = near[1]
+    by_name = np.zeros(n, bool)
+    if streets is not None:
+        keys = [street_key(s) if s else "" for s in streets]
+        seg_keys = [street_key(s) for s in net.seg_name]
+        cand = tree.query(pts, predicate="dwithin", distance=NAME_RADIUS_M)
+        d = shapely.distance(pts[cand[0]], lines[cand[1]])
+        best = np.full(n, np.inf)
+        for i, s, dd in zip(cand[0], cand[1], d):
+            if keys[i] and seg_keys[s] == keys[i] and dd < best[i]:
+                best[i], seg[i], by_name[i] = dd, s, True
+    along = shapely.line_locate_point(lines[seg], pts)
+    on = shapely.line_interpolate_point(lines[seg], along)
+    dist = shapely.distance(pts, on)
+    ahead = shapely.line_interpolate_point(lines[seg], np.minimum(along + 0.5, net.seg_length[seg]))
+    back = shapely.line_interpolate_point(lines[seg], np.maximum(along - 0.5, 0.0))
+    dx = shapely.get_x(ahead) - shapely.get_x(back)
+    dy = shapely.get_y(ahead) - shapely.get_y(back)
+    px, py = xy[:, 0] - shapely.get_x(on), xy[:, 1] - shapely.get_y(on)
+    side = np.where(dx * py - dy * px >= 0, 1, -1).astype(np.int8)
+    return Matches(segment=seg, side=side, along=np.asarray(along, float),
+                   distance=np.asarray(dist, float), by_name=by_name)

@@ -1,0 +1,149 @@
+"""Walk routes along the streets: stops in the best open order on street distances.
+
+A *stop* is one building (the same group id, else the same spot): its doors are visited
+together, units in natural order (1, 2, ..., 10, A, B). The order of stops is an open
+travelling-salesman path on street distances, solved like the straight-line walk order
+(fast_tsp through a dummy node, :mod:`fieldapp.turf.walk_order`). The route is drawn as a
+polyline through the street geometry: along the start door's segment to an end, the shortest
+street path, along the next door's segment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+from shapely.geometry import LineString
+from shapely.ops import substring
+
+from fieldapp.streets.distance import StreetDistances
+from fieldapp.turf.walk_order import _open_path
+
+WALK_M_PER_MIN = 75.0      # 4.5 km/h
+MINUTES_PER_DOOR = 1.5     # knock, wait, talk, log
+
+
+def unit_key(unit: str | None) -> tuple:
+    """Natural order of apartment numbers: '' first, 2 before 10, numbers before letters."""
+    parts = re.findall(r"\d+|[^\d\W]+", (unit or "").lower())
+    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+
+
+@dataclass
+class Route:
+    """Doors in walking order, the route's polyline (lat, lon), metres and minutes."""
+
+    order: np.ndarray
+    stops: list[list[int]]
+    polyline: list[tuple[float, float]]
+    length_m: float
+    minutes: float
+
+
+def stops_of(doors: np.ndarray, group_ids, units, coords: np.ndarray) -> list[list[int]]:
+    """Doors grouped into stops (building or spot), units in natural order inside each."""
+    groups: dict[object, list[int]] = {}
+    for d in doors:
+        d = int(d)
+        g = group_ids[d] if group_ids is not None and group_ids[d] is not None else None
+        key = ("g", g) if g is not None else ("p", round(float(coords[d, 0]), 6),
+                                              round(float(coords[d, 1]), 6))
+        groups.setdefault(key, []).append(d)
+    return [sorted(v, key=lambda d: unit_key(units[d] if units is not None else None))
+            for v in groups.values()]
+
+
+def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group_ids=None,
+               units=None, seconds: float | None = None, polyline: bool = True) -> Route:
+    """The walk route of one turf's doors along the streets."""
+    stops = stops_of(np.asarray(doors), group_ids, units, coords)
+    heads = np.array([s[0] for s in stops], np.int64)
+    if polyline:
+        dist, (src, pred) = sd.matrix(heads, predecessors=True)
+    else:
+        dist, src, pred = sd.matrix(heads), None, None
+    if len(heads) > 1:
+        far = ~np.isfinite(dist)
+        if far.any():  # doors on streets that do not meet: a long way round, never a crash
+            dist = np.where(far, 3 * float(dist[~far].max(initial=1000.0)), dist)
+        order = _open_path(dist, None, seconds)
+    else:
+        order = np.zeros(1, np.int64)
+    length = float(sum(dist[a, b] for a, b in zip(order[:-1], order[1:])))
+    setback = 2.0 * float(sd.match.distance[heads].sum())  # sidewalk to the door and back
+    n_doors = sum(len(s) for s in stops)
+    line = _polyline(sd, heads[order], src, pred) if polyline else []
+    ordered = [stops[i] for i in order]
+    return Route(order=np.array([d for s in ordered for d in s], np.int64), stops=ordered,
+                 polyline=line, length_m=length + setback,
+                 minutes=(length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors)
+
+
+def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]:
+    """Pieces (x, y arrays) of the street path from door a to door b."""
+    net, m = sd.net, sd.match
+    sa, sb = int(m.segment[a]), int(m.segment[b])
+    ta, tb = float(m.along[a]), float(m.along[b])
+    la, lb = net.seg_lines[sa], net.seg_lines[sb]
+    if sa == sb:
+        across = m.side[a] != m.side[b]
+        if across and net.barrier[sa]:  # to the nearer intersection, cross, back
+            end = 0.0 if ta + tb <= 2 * net.seg_length[sa] - ta - tb else net.seg_length[sa]
+            return [_piece(la, ta, end), _piece(la, end, tb)]
+        return [_piece(la, ta, tb)]
+    row = {int(s): i for i, s in enumerate(src)}
+    best = None
+    for ea, na in ((0.0, net.seg_nodes[sa, 0]), (net.seg_length[sa], net.seg_nodes[sa, 1])):
+        for eb, nb in ((0.0, net.seg_nodes[sb, 0]), (net.seg_length[sb], net.seg_nodes[sb, 1])):
+            d = abs(ta - ea) + sd_node(sd, row, src, pred, na, nb) + abs(tb - eb)
+            if best is None or d < best[0]:
+                best = (d, ea, na, eb, nb)
+    _, ea, na, eb, nb = best
+    pieces = [_piece(la, ta, ea)]
+    nodes = [int(nb)]
+    p = pred[row[int(na)]]
+    while nodes[-1] != int(na) and p[nodes[-1]] >= 0:
+        nodes.append(int(p[nodes[-1]]))
+    nodes.reverse()
+    pieces.append(net.node_xy[nodes])
+    pieces.append(_piece(lb, eb, tb))
+    return pieces
+
+
+def sd_node(sd, row, src, pred, na, nb) -> float:
+    """Street distance between two nodes from the stored Dijkstra tree (inf if unknown)."""
+    i = row.get(int(na))
+    if i is None:
+        return np.inf
+    p, node, total = pred[i], int(nb), 0.0
+    while node != int(na):
+        prev = int(p[node])
+        if prev < 0:
+            return np.inf
+        total += float(sd.graph[prev, node])
+        node = prev
+    return total
+
+
+def _piece(line: LineString, t0: float, t1: float) -> np.ndarray:
+    """The part of a line between two offsets, in walking order."""
+    if abs(t1 - t0) < 1e-6:
+        return np.asarray(line.interpolate(t0).coords)
+    part = substring(line, min(t0, t1), max(t0, t1))
+    xy = np.asarray(part.coords)
+    return xy if t1 >= t0 else xy[::-1]
+
+
+def _polyline(sd: StreetDistances, heads: np.ndarray, src, pred) -> list[tuple[float, float]]:
+    """The whole route (lat, lon) through the street geometry."""
+    pieces = []
+    for a, b in zip(heads[:-1], heads[1:]):
+        pieces.extend(leg_path(sd, int(a), int(b), src, pred))
+    if not pieces:
+        return []
+    xy = np.vstack(pieces)
+    keep = np.ones(len(xy), bool)
+    keep[1:] = np.linalg.norm(np.diff(xy, axis=0), axis=1) > 0.01
+    lonlat = sd.net.proj.inverse_lonlat(xy[keep])
+    return [(float(lat), float(lon)) for lon, lat in lonlat]
+
