@@ -42,6 +42,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     limiter.init_app(app)
     spare_api_requests(app, limiter, login_manager)
     job_queue.init_app(app)
+    errorhandlers.bound_url_ids(app)  # before the routes: they compile with the converter
     register_blueprints(app)
     register_template_globals(app)
     errorhandlers.register(app)

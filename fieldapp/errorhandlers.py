@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from fieldapp.body_limits import body_limit
 from fieldapp.errors import DomainError
@@ -31,8 +33,54 @@ def _size(limit: int | None) -> str:
     return f"{limit // 1048576} MB" if limit >= 1048576 else f"{max(1, limit // 1024)} KB"
 
 
+MAX_DB_ID = 2**31 - 1  # INTEGER primary keys: PostgreSQL refuses more, SQLite overflows at 2^63
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:...>` in every route: ASCII digits only (Python's \\d also takes "¹"), and no
+    bigger than a database id, so /turfs/99999999999999999999 is a plain 404."""
+
+    regex = r"[0-9]{1,19}"
+
+    def __init__(self, map, fixed_digits=0, min=None, max=MAX_DB_ID, signed=False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
+def bound_url_ids(app: Flask) -> None:
+    """Install DatabaseIdConverter as `int` (before any route is added)."""
+    app.url_map.converters["int"] = DatabaseIdConverter
+
+
+def _unstorable(error: StatementError) -> bool:
+    """A value the database cannot take: out of its integer range, a NUL (PostgreSQL), half
+    a UTF-16 surrogate pair. Bad input, never a server error."""
+    return isinstance(error, DataError) or isinstance(
+        error.orig, (OverflowError, UnicodeEncodeError, ValueError))
+
+
 def register(app: Flask) -> None:
     """Install the handlers on app."""
+
+    @app.errorhandler(StatementError)
+    def unstorable_value(error: StatementError):
+        # A query-string id or a text that slipped past a view's checks reaches the database.
+        db.session.rollback()
+        if not _unstorable(error):
+            raise error
+        message = "A value in this request is out of range or not valid text."
+        if wants_json():
+            return json_error(422, "invalid", message, {"request": "value out of range"})
+        return render_template("errors/error.html", status=422, message=message), 422
+
+    @app.errorhandler(RecursionError)
+    def too_deep(error: RecursionError):
+        # JSON nested thousands deep (json.loads gives up with RecursionError, not ValueError).
+        db.session.rollback()
+        if wants_json():
+            return json_error(422, "invalid", "The JSON body is nested too deeply.",
+                              {"body": "nested too deeply"})
+        return render_template("errors/error.html", status=422,
+                               message="The request is nested too deeply."), 422
 
     @app.errorhandler(DomainError)
     def domain_error(error: DomainError):
