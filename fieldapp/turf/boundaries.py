@@ -60,6 +60,12 @@ def turf_boundaries(coords: np.ndarray, labels: np.ndarray, clip: BaseGeometry |
     splits = np.split(by_turf, np.cumsum(np.bincount(owner, minlength=n_labels))[:-1])
     merged = [_clip(_dissolve(cells[idx]), region) if len(idx) else Polygon()
               for idx in splits[:k]]
+    if others is not None and len(others):
+        # A partial cut's turfs keep to the ground of their doors: not the empty land
+        # between them and the district's edge (issue 16: new turfs covered 42% of it).
+        near = [shapely.convex_hull(shapely.multipoints(uniq[idx])).buffer(HULL_BUFFER_M)
+                for idx in splits[:k]]
+        merged = [_clip(m, z) if len(idx) else m for m, z, idx in zip(merged, near, splits)]
     merged = _disjoint(merged)
     lonlat = shapely.transform(np.array(merged, dtype=object), lambda p: proj.inverse_lonlat(p))
     # Back in degrees a vertex pair a hair apart can collapse: repair, keep the polygons.

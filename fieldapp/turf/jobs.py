@@ -16,13 +16,19 @@ from fieldapp.turf import services
 
 
 def start_turf_cut(db: Session, race: Race, user: User | None, doors: int,
-                   replace: bool) -> Job:
+                   replace: bool, *, scope: str | None = None, outcomes: tuple[str, ...] = (),
+                   include_outside: bool = False) -> Job:
     """Record the cut (flushed; the caller commits and enqueues); one per race at a time.
-    DomainError at once for a size out of range or a race with nothing to cut."""
+    DomainError at once for a size out of range, an unknown scope or nothing to cut.
+    Scopes other than "free" retire or shrink turfs: the pages ask first (turf.recut_views)."""
     services.check_target(doors)
-    services.check_something_to_cut(db, race, replace)
+    scope = scope or ("all" if replace else "free")
+    services.check_something_to_cut(db, race, scope=scope, outcomes=tuple(outcomes),
+                                    include_outside=include_outside)
     return jobs.start_job(db, TURF_CUT.name, race, user,
-                          params={"doors": doors, "replace": bool(replace)},
+                          params={"doors": doors, "replace": scope == "all", "scope": scope,
+                                  "outcomes": list(outcomes),
+                                  "include_outside": bool(include_outside)},
                           max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
 
 
@@ -34,6 +40,9 @@ def run_turf_cut(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]
         progress.update(done=done, total=total, phase="Routing each turf's walk")
 
     summary = services.cut_race(db, db.get(Race, job.race_id), job.params["doors"], job.user,
-                                replace=job.params.get("replace", False), progress=routed)
+                                replace=job.params.get("replace", False), progress=routed,
+                                scope=job.params.get("scope"),
+                                outcomes=tuple(job.params.get("outcomes", ())),
+                                include_outside=job.params.get("include_outside", False))
     db.commit()
     return summary.as_json()

@@ -39,6 +39,8 @@ class CutSummary:
     not_geocoded: int = 0
     already_in_turf: int = 0
     archived: int = 0
+    shrunk: int = 0  # turfs that gave their doors still to knock to the new turfs
+    outside_district: int = 0  # doors left out: outside the race's district
     warnings: list[str] = field(default_factory=list)
 
     def as_json(self) -> dict:
@@ -47,7 +49,8 @@ class CutSummary:
         return {"turfs": self.turfs, "doors": self.doors, "min_doors": min(sizes),
                 "median_doors": statistics.median(sizes), "max_doors": max(sizes),
                 "not_geocoded": self.not_geocoded, "already_in_turf": self.already_in_turf,
-                "archived_turfs": self.archived, "warnings": self.warnings}
+                "archived_turfs": self.archived, "shrunk_turfs": self.shrunk,
+                "outside_district": self.outside_district, "warnings": self.warnings}
 
 
 def check_target(target: int) -> int:
@@ -93,45 +96,48 @@ def retire_turf(db: Session, turf: Turf) -> str:
 
 
 def _nothing_to_cut() -> DomainError:
-    return DomainError("This race has no geocoded households without a turf: import or geocode "
-                       "voters first, or cut again with replace.", {"race": "nothing to cut"})
+    return DomainError("This race has no geocoded households without a turf to cut (in its "
+                       "district): import or geocode voters first, or choose another kind of "
+                       "cut.", {"race": "nothing to cut"})
 
 
-def _doors_to_cut(race: Race, replace: bool) -> tuple:
-    """The doors a cut takes: geocoded, and free unless replacing (every door with a turf is
-    in an active one: retiring a turf frees its doors)."""
-    free = sa.true() if replace else Household.turf_id.is_(None)
-    return Household.race_id == race.id, Household.lat.is_not(None), free
-
-
-def check_something_to_cut(db: Session, race: Race, replace: bool) -> None:
+def check_something_to_cut(db: Session, race: Race, replace: bool = False, *,
+                           scope: str | None = None, outcomes: tuple[str, ...] = (),
+                           include_outside: bool = False) -> None:
     """DomainError unless a cut would find doors (asked before a cut is queued)."""
-    if db.scalar(sa.select(Household.id).where(*_doors_to_cut(race, replace)).limit(1)) is None:
+    from fieldapp.turf.recut import plan_cut
+
+    if not plan_cut(db, race, scope or ("all" if replace else "free"), outcomes,
+                    include_outside).rows:
         raise _nothing_to_cut()
 
 
 def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = None,
-             replace: bool = False, progress: Callable[[int, int], None] | None = None) -> CutSummary:
-    """Partition the race's geocoded doors that have no turf into turfs of about `target` doors.
+             replace: bool = False, progress: Callable[[int, int], None] | None = None, *,
+             scope: str | None = None, outcomes: tuple[str, ...] = (),
+             include_outside: bool = False) -> CutSummary:
+    """The one entry point of an automatic cut: partition a race's doors into turfs of about
+    `target` doors.
 
-    With `replace`, the race's active turfs are retired first and every geocoded door is cut.
-    Everything is worked out before the first write, so the writes come in one short stretch
-    at the end (on SQLite, phones wait for the write lock while it is held).
+    `scope` (fieldapp.turf.recut) says which doors: "free" (default; "all" with `replace`),
+    "unassigned", "leftover" (doors still to knock: never knocked or last outcome in
+    `outcomes`) or "all". Doors outside the district are left out unless `include_outside`.
+    New boundaries never overlap the turfs that stay. Everything is worked out before the
+    first write, so the writes come in one short stretch at the end (on SQLite, phones wait
+    for the write lock while it is held).
     """
     from fieldapp.turf.boundaries import turf_boundaries
     from fieldapp.turf.cutting import cut_turfs
+    from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
 
     check_target(target)
-    summary = CutSummary()
+    plan = plan_cut(db, race, scope or ("all" if replace else "free"), outcomes, include_outside)
+    summary = CutSummary(outside_district=plan.outside)
     counts = db.execute(
         sa.select(sa.func.count(Household.lat), sa.func.count(),
                   sa.func.count(Household.turf_id)).where(Household.race_id == race.id)).one()
     summary.not_geocoded = counts[1] - counts[0]
-    summary.already_in_turf = 0 if replace else counts[2]
-    rows = db.execute(
-        sa.select(Household.id, Household.lat, Household.lon, Household.building_key,
-                  Household.street_key)
-        .where(*_doors_to_cut(race, replace)).order_by(Household.id)).all()
+    rows = plan.rows
     if not rows:
         raise _nothing_to_cut()
     ids = np.array([r.id for r in rows])
@@ -140,26 +146,34 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     result = cut_turfs(coords, target, group_ids=groups)
     summary.warnings.extend(result.warnings)
     labels = np.asarray(result.labels)
-    clip = shape(race.district) if race.district else None
-    boundaries = turf_boundaries(coords, labels, clip=clip)
-    streets = [r.street_key for r in rows]
     turf_count = int(labels.max()) + 1
+    # Turfs that keep some doors (knock what's left) get their boundary rebuilt with the new
+    # ones, as extra labels after the new turfs'.
+    kept = [db.execute(sa.select(Household.lat, Household.lon).where(
+        Household.turf_id == t.id, Household.lat.is_not(None),
+        Household.id.not_in([int(i) for i in ids]))).all() for t in plan.shrink]
+    all_coords = np.vstack([coords] + [np.array(k, dtype=float).reshape(-1, 2) for k in kept])
+    all_labels = np.concatenate([labels] + [np.full(len(k), turf_count + j)
+                                            for j, k in enumerate(kept)])
+    clip = shape(race.district) if race.district else None
+    boundaries = turf_boundaries(all_coords, all_labels, clip=clip, others=plan.stay_coords)
+    streets = [r.street_key for r in rows]
     routes = []
     for index in range(turf_count):
         members = np.flatnonzero(labels == index)
         routes.append((members, *_route(coords[members], [streets[i] for i in members])))
         if progress:
             progress(index + 1, turf_count)
-    if replace:
-        for turf in db.scalars(sa.select(Turf).where(Turf.race_id == race.id,
-                                                     Turf.status == "active")).all():
-            retire_turf(db, turf)
-            summary.archived += 1
-    prefix = _name_prefix(db, race)
+    for turf in plan.retire:
+        retire_turf(db, turf)
+        summary.archived += 1
+    summary.already_in_turf = db.scalar(sa.select(sa.func.count()).where(
+        Household.race_id == race.id, Household.turf_id.is_not(None))) or 0
     updates = []
+    names = next_names(db, race, turf_count)
     for index, (members, order, route, length) in enumerate(routes):
-        turf = Turf(race_id=race.id, name=f"{prefix} {index + 1:03d}", cut_method="auto",
-                    boundary=_geojson(boundaries[index]), door_count=len(members),
+        turf = Turf(race_id=race.id, name=names[index], cut_method="auto",
+                    boundary=geojson(boundaries[index]), door_count=len(members),
                     created_by_id=actor.id if actor else None, code=new_code(db),
                     route=route, route_length_m=length)
         db.add(turf)
@@ -169,29 +183,21 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
                        for seq, k in enumerate(order))
         summary.sizes.append(len(members))
     db.execute(sa.update(Household), updates)
+    for j, turf in enumerate(plan.shrink):
+        turf.boundary = geojson(boundaries[turf_count + j])
+        route_turf(db, turf)
+    give_ground(plan.stay, boundaries[:turf_count])
     summary.turfs, summary.doors = turf_count, len(rows)
+    summary.shrunk = len(plan.shrink)
     db.flush()
     return summary
 
 
-def _name_prefix(db: Session, race: Race) -> str:
-    """Readable turf names: the race's first word(s) and a cut number, e.g. 'Mayor-2'."""
-    cuts = db.scalar(sa.select(sa.func.count(sa.distinct(Turf.created_at)))
-                     .where(Turf.race_id == race.id)) or 0
-    words = "".join(ch for ch in race.name.split("(")[0] if ch.isalnum() or ch == " ").split()
-    short = "".join(w[0].upper() for w in words[:4]) or "T"
-    return f"{short}{'-' + str(cuts + 1) if cuts else ''}"
-
-
 def _geojson(geometry) -> dict | None:
-    """A shapely geometry as a plain GeoJSON dict (lists, not tuples: it goes into JSON)."""
-    if geometry is None or geometry.is_empty:
-        return None
-    import json
+    """A shapely geometry as a plain GeoJSON dict (snapped, repaired when snapping fails)."""
+    from fieldapp.turf.recut import geojson
 
-    import shapely
-
-    return json.loads(shapely.to_geojson(shapely.set_precision(geometry, 1e-6)))
+    return geojson(geometry)
 
 
 def _route(coords: np.ndarray, street_keys: list[str],
