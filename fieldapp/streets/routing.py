@@ -36,8 +36,9 @@ class Route:
     order: np.ndarray
     stops: list[list[int]]
     polyline: list[tuple[float, float]]
-    length_m: float
+    length_m: float   # street walk plus sidewalk-to-door and back at every stop
     minutes: float
+    street_m: float = 0.0  # street walk alone, stop to stop
 
 
 def stops_of(doors: np.ndarray, group_ids, units, coords: np.ndarray) -> list[list[int]]:
@@ -76,7 +77,8 @@ def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group
     ordered = [stops[i] for i in order]
     return Route(order=np.array([d for s in ordered for d in s], np.int64), stops=ordered,
                  polyline=line, length_m=length + setback,
-                 minutes=(length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors)
+                 minutes=(length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors,
+                 street_m=length)
 
 
 def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]:

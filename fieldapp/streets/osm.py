@@ -1,0 +1,58 @@
+"""Read the ways of an OpenStreetMap extract (.osm, .osm.bz2, .osm.pbf) with pyosmium.
+
+Streaming: pyosmium reads the file once, keeping only node locations (its own index) and the
+ways we keep, those with a point inside the district's box plus a margin. Ways that
+reference nodes missing from the extract (cut at its edge) keep their known points, or are
+skipped when fewer than two are known.
+"""
+from __future__ import annotations
+
+import osmium
+
+from fieldapp.streets.network import Way, classify
+
+MARGIN_DEG = 0.003  # ~300 m: streets just outside the district still connect it
+
+
+class _Ways(osmium.SimpleHandler):
+    """Collects classified ways touching the box."""
+
+    def __init__(self, box: tuple[float, float, float, float]) -> None:
+        super().__init__()
+        self.box = box
+        self.ways: list[Way] = []
+        self.seen = 0
+        self.incomplete = 0
+
+    def way(self, w) -> None:  # noqa: D102 - pyosmium callback
+        self.seen += 1
+        kind = classify({t.k: t.v for t in w.tags})
+        if kind is None:
+            return
+        coords, ids = [], []
+        for n in w.nodes:
+            if n.location.valid():
+                coords.append((n.location.lat, n.location.lon))
+                ids.append(n.ref)
+        if len(coords) < len(w.nodes):
+            self.incomplete += 1
+        if len(coords) < 2:
+            return
+        s, west, north, e = self.box
+        if not any(s <= la <= north and west <= lo <= e for la, lo in coords):
+            return
+        self.ways.append(Way(coords=coords, kind=kind, name=w.tags.get("name", ""),
+                             node_ids=ids))
+
+
+def read_osm(path: str, bbox: tuple[float, float, float, float],
+             margin_deg: float = MARGIN_DEG) -> list[Way]:
+    """Walkable and barrier ways of `path` near `bbox` (south, west, north, east)."""
+    box = (bbox[0] - margin_deg, bbox[1] - margin_deg, bbox[2] + margin_deg,
+           bbox[3] + margin_deg)
+    handler = _Ways(box)
+    try:
+        handler.apply_file(str(path), locations=True, idx="flex_mem")
+    except RuntimeError as exc:
+        raise ValueError(f"{path} is not an OpenStreetMap file pyosmium can read: {exc}") from exc
+    return handler.ways
