@@ -107,6 +107,7 @@ VIEW_MODULES = (
     "fieldapp.turf.views",
     "fieldapp.turf.list_views",
     "fieldapp.turf.split_views",
+    "fieldapp.turf.recut_views",
     "fieldapp.reports.views",
     "fieldapp.jobs.views",
     "fieldapp.api.auth",

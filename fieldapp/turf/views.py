@@ -58,6 +58,9 @@ def cut(race_id: int):
     if not form.validate_on_submit():
         flash("Doors per turf must be between 10 and 400.", "error")
         return redirect(url_for("turf.race_turfs", race_id=race.id))
+    if form.replace.data:  # retires every turf: the preview asks first (turf.recut_views)
+        return redirect(url_for("turf.recut", race_id=race.id, doors=form.doors.data,
+                                scope="all"))
     try:
         job = submit(start_turf_cut(db.session, race, current_user, form.doors.data,
                                     form.replace.data))

@@ -19,6 +19,13 @@
     state.textContent = job.state;
     state.className = "job-state job-" + job.state;
     phase.textContent = job.phase || "";
+    if (!ACTIVE[job.state] && job.state !== "finished") {
+      // Failed: stop the bar (an indeterminate one animates as if still running); the
+      // reload that follows shows the error and the "Try again" button.
+      bar.max = 1;
+      bar.value = 0;
+      return;
+    }
     if (job.total) {
       bar.max = job.total;
       bar.value = Math.min(job.done, job.total);
