@@ -165,3 +165,43 @@ def test_accepting_a_held_knock_makes_one_knock_for_the_volunteer(db, client, wo
     assert db.get(HeldKnock, held_id).state == "accepted"
     assert db.get(HeldKnock, held_id).knock_id == stored[0].id
     assert _batch(client, world, [item])[0]["status"] == "duplicate"
+
+
+def _held_in_race(client, world, count):
+    items = [knock(world.other_turf_doors[i]) for i in range(count)]
+    return [r["held_id"] for r in _batch(client, world, items)]
+
+
+def test_organizer_reviews_held_knocks_with_confirmation(db, client, auth, world):
+    held_ids = _held_in_race(client, world, 3)
+    auth.login("org@example.org")
+    assert "3 held knocks to review" in client.get(f"/races/{world.race}").get_data(as_text=True)
+    assert "3 held knocks" in client.get(f"/races/{world.race}/dashboard").get_data(as_text=True)
+    page = client.get(f"/races/{world.race}/held").get_data(as_text=True)
+    assert page.count('name="held_id"') == 3
+    ask = client.post(f"/races/{world.race}/held/decide",
+                      data={"action": "accept", "held_id": held_ids[:2]})
+    assert ask.status_code == 200 and "Accept 2 held knocks?" in ask.get_data(as_text=True)
+    assert _stored(db) == []  # nothing until confirmed
+    done = client.post(f"/races/{world.race}/held/decide",
+                       data={"action": "accept", "held_id": held_ids[:2], "confirm": "yes"})
+    assert done.status_code == 302
+    client.post(f"/races/{world.race}/held/decide",
+                data={"action": "reject", "held_id": held_ids[2:], "confirm": "yes"})
+    assert len(_stored(db)) == 2  # attributed to vol1, who logged them
+    states = dict(db.execute(sa.select(HeldKnock.id, HeldKnock.state)).all())
+    assert [states[i] for i in held_ids] == ["accepted", "accepted", "rejected"]
+    # Accepting again (a second tab) changes nothing.
+    client.post(f"/races/{world.race}/held/decide",
+                data={"action": "accept", "held_id": held_ids, "confirm": "yes"})
+    assert len(_stored(db)) == 2
+
+
+def test_other_chapters_organizer_cannot_decide_held_knocks(db, client, auth, world):
+    held_ids = _held_in_race(client, world, 1)
+    auth.login("pa@example.org")
+    assert client.get(f"/races/{world.race}/held").status_code == 403
+    response = client.post(f"/races/{world.race}/held/decide",
+                           data={"action": "accept", "held_id": held_ids, "confirm": "yes"})
+    assert response.status_code == 403
+    assert db.get(HeldKnock, held_ids[0]).state == "pending"
