@@ -65,7 +65,8 @@ class NewPasswordForm(FlaskForm):
     """Set a new password from a reset link."""
 
     password = PasswordField("New password (10+ characters)",
-                             validators=[DataRequired(), Length(min=10, max=200)])
+                             validators=[DataRequired(), Length(
+                                 min=10, max=200, message="Use 10 to 200 characters.")])
     confirm = PasswordField("New password again",
                             validators=[EqualTo("password", "Passwords differ.")])
     submit = SubmitField("Set password")
