@@ -108,3 +108,41 @@ def test_invite_token_is_stored_hashed(db):
     chapter = _setup(db)
     invite, token = services.create_invite(db, chapter, "volunteer", None, dt.timedelta(hours=1))
     assert token not in invite.token_hash and invite.token_hash == services.hash_token(token)
+
+
+def test_multi_use_link_with_turf_assigns_each_newcomer(db, app, client, auth):
+    chapter = _setup(db)
+    race = factories.race(db, chapter)
+    turf = factories.turf(db, race, factories.households(db, race, 3))
+    db.commit()
+    auth.login("org@example.org")
+    page = client.post("/orgs/ny-wfp/members", data={"role": "volunteer", "max_uses": "2",
+                                                     "expires_hours": "5", "turf": str(turf.id)})
+    assert page.status_code == 200
+    token = re.search(r'/join/([^"]+)"', page.get_data(as_text=True)).group(1)
+    for n in (1, 2):
+        phone = app.test_client()
+        joined = _join(phone, token, email=f"v{n}@example.org")
+        assert joined.status_code == 302 and joined.headers["Location"].endswith(f"/walk/{turf.id}")
+        assert phone.get(f"/walk/{turf.id}").status_code == 200
+    used_up = _join(app.test_client(), token, email="v3@example.org")
+    assert used_up.status_code == 410 and b"already been used" in used_up.data
+    invite = db.scalar(sa.select(Invite))
+    db.refresh(invite)
+    assert invite.uses == 2 and invite.max_uses == 2
+    assert db.scalar(sa.select(sa.func.count()).select_from(Membership)) == 3  # nothing added
+    assert b"2 of 2" in client.get("/orgs/ny-wfp/members").data
+
+
+def test_invite_bad_input_changes_nothing(db, client, auth):
+    chapter = _setup(db)
+    other = factories.race(db, factories.org(db, "pa-wfp"))
+    foreign = factories.turf(db, other, factories.households(db, other, 1))
+    db.commit()
+    auth.login("org@example.org")
+    for data in ({"max_uses": "0"}, {"max_uses": "5000"}, {"expires_hours": "0"},
+                 {"turf": str(foreign.id)}):
+        response = client.post("/orgs/ny-wfp/members", data={"role": "volunteer"} | data)
+        assert response.status_code == 422, data
+    assert db.scalar(sa.select(sa.func.count()).select_from(Invite)) == 0
+    assert chapter.id
