@@ -1,5 +1,5 @@
 /* fieldapp phone: what every phone page shares. Registers the offline worker, asks to keep
- * storage, draws the sync bar (queued count, status, Sync now, needs-attention list) and
+ * storage, draws the sync bar (queued count, status, Sync now, the held list) and
  * guards the logout button: unsent knocks are announced, and logout wipes the walk data. */
 (function () {
   "use strict";
@@ -53,9 +53,15 @@
     else if (state.error) status.textContent = state.error;
     else if (state.lastSync) status.textContent = "All sent at " + state.lastSync.toLocaleTimeString();
     else status.textContent = navigator.onLine ? "" : "Offline: knocks are kept on this phone.";
+    var aside = (state.attention || []).filter(function (a) { return !a.stored; }).length;
+    if (aside) status.textContent += (status.textContent ? " · " : "") + aside +
+      (aside === 1 ? " knock set aside" : " knocks set aside") + " on this phone: send for review below.";
     drawAttention(state.attention || []);
   }
 
+  /** The held list: knocks the server holds for review ("sent for review", may be dismissed)
+   *  and knocks set aside on this phone (refused or failing: "Send for review", no dismiss,
+   *  since this phone holds their only copy). */
   function drawAttention(items) {
     var box = $("attention");
     if (!box) return;
@@ -64,20 +70,42 @@
     list.textContent = "";
     items.forEach(function (item) {
       var li = document.createElement("li");
+      li.className = item.stored ? "is-held" : "is-set-aside";
+      li.dataset.clientUuid = item.client_uuid;
       var what = document.createElement("p");
       what.textContent = (item.meta.address || "Door " + item.payload.household_id) + ": " +
-        outcomeLabel(item.payload.outcome || "void") + " — not accepted (" + item.status + ")";
+        outcomeLabel(item.payload.outcome || "void") + " — " +
+        (item.stored ? "sent for review" : "set aside on this phone (" + item.status + ")");
       var why = document.createElement("p");
       why.className = "muted";
-      why.textContent = Object.keys(item.errors).map(function (k) { return k + ": " + item.errors[k]; })
-        .join("; ") || "Tell your organizer.";
-      var dismiss = document.createElement("button");
-      dismiss.type = "button";
-      dismiss.textContent = "Dismiss";
-      dismiss.addEventListener("click", function () { outbox.dismiss(item.client_uuid); });
+      var errors = Object.keys(item.errors || {}).map(function (k) { return k + ": " + item.errors[k]; });
+      why.textContent = item.stored ?
+        "Your organizer will look at it" + (item.reason ? " (" + item.reason + ")" : "") + "." :
+        (errors.join("; ") || item.reason || "The server could not take it.") +
+        " It stays on this phone until you send it for review.";
       li.appendChild(what);
       li.appendChild(why);
-      li.appendChild(dismiss);
+      if (item.review_error && !item.stored) {
+        var failed = document.createElement("p");
+        failed.className = "review-error";
+        failed.textContent = item.review_error;
+        li.appendChild(failed);
+      }
+      var action = document.createElement("button");
+      action.type = "button";
+      if (item.stored) {
+        action.className = "dismiss";
+        action.textContent = "Dismiss";
+        action.addEventListener("click", function () { outbox.dismiss(item.client_uuid); });
+      } else {
+        action.className = "send-review";
+        action.textContent = "Send for review";
+        action.addEventListener("click", function () {
+          action.disabled = true;
+          outbox.sendForReview(item.client_uuid);
+        });
+      }
+      li.appendChild(action);
       list.appendChild(li);
     });
   }
@@ -88,7 +116,9 @@
     if (!form) return;
     form.addEventListener("submit", function (event) {
       event.preventDefault();
-      outbox.list().then(function (items) {
+      Promise.all([outbox.list(), outbox.refresh()]).then(function (r) {
+        // Knocks set aside and not yet sent for review are unsent too.
+        var items = r[0].concat((r[1].attention || []).filter(function (a) { return !a.stored; }));
         if (items.length && !window.confirm(items.length + (items.length === 1 ? " knock has" : " knocks have") +
             " not been sent yet. Logging out deletes them from this phone. Log out anyway?")) {
           outbox.sync();

@@ -1,6 +1,12 @@
 /* fieldapp phone: the outbox. Every knock is queued in IndexedDB with its own UUID and leaves
- * the queue only when the server confirmed it (created or duplicate). Items the server refuses
- * (invalid, forbidden, conflict) move to a "needs attention" list the volunteer can see.
+ * the queue only when the server stored it: created, duplicate, or held for an organizer's
+ * review (shown as "sent for review", never retried). An item the server refuses (invalid,
+ * conflict) or that keeps failing on its own is set aside on the phone, in the same list, with
+ * a "Send for review" button (POST /api/v1/knocks/review with its raw payload), so one bad item
+ * never blocks the items after it. Dismiss only ever hides what the server has stored.
+ * A batch that fails as a whole (5xx, a dropped connection) is bisected, as on 413, down to the
+ * single item that fails; an item is set aside after failing alone SET_ASIDE_AFTER times while
+ * the server answered other requests (a server that is down sets nothing aside).
  * No Background Sync (iOS lacks it): we send on open, on `online`, every 30 s and on request. */
 (function () {
   "use strict";
@@ -30,6 +36,8 @@
   }
   var INTERVAL_MS = 30000;
   var CONFIRMED = { created: true, duplicate: true };
+  var SET_ASIDE_AFTER = 3;   // failures of an item sent alone, each in a round the server answered
+  var ROUND_FAILURES = 16;   // failed requests in one round before it stops (the server is down)
 
   var listeners = [];
   var inFlight = {};         // client_uuid -> true while a request carrying it is out
@@ -83,13 +91,28 @@
     }).then(refresh).then(function () { return found; });
   }
 
+  /** Hide an entry of the held list: only one the server has stored (never the last copy). */
   function dismiss(clientUuid) {
-    return store.tx("attention", "readwrite", function (s) { return s.delete(clientUuid); })
-      .then(refresh);
+    return store.tx("attention", "readwrite", function (s) {
+      var request = s.get(clientUuid);
+      request.onsuccess = function () {
+        if (request.result && request.result.stored) s.delete(clientUuid);
+      };
+    }).then(refresh);
   }
 
-  /** Apply the server's verdicts in one transaction: confirmed items leave the outbox,
-   *  refused ones move to the attention list (so a crash can never lose one in between). */
+  /** The entry kept in the held list for an item: stored (the server holds it for review)
+   *  or set aside on this phone (waiting for "Send for review"). */
+  function heldEntry(item, fields) {
+    var entry = { client_uuid: item.client_uuid, user_id: item.user_id, payload: item.payload,
+                  meta: item.meta, errors: {}, stored: false, set_aside_at: Date.now() };
+    Object.keys(fields).forEach(function (k) { entry[k] = fields[k]; });
+    return entry;
+  }
+
+  /** Apply the server's verdicts in one transaction: stored items leave the outbox (held ones
+   *  are listed as sent for review), refused ones are set aside in the held list, all in one
+   *  transaction so a crash can never lose one in between. */
   function settle(items, results) {
     return store.tx(["outbox", "attention"], "readwrite", function (t) {
       var outbox = t.objectStore("outbox");
@@ -98,14 +121,61 @@
         var verdict = results[i] || {};
         if (CONFIRMED[verdict.status]) {
           outbox.delete(item.seq);
+        } else if (verdict.status === "held") {
+          attention.put(heldEntry(item, { status: "held", stored: true, reason: verdict.reason || "",
+                                          held_id: verdict.held_id || null }));
+          outbox.delete(item.seq);
         } else if (verdict.status) {
-          attention.put({ client_uuid: item.client_uuid, user_id: item.user_id,
-                          payload: item.payload, meta: item.meta, status: verdict.status,
-                          errors: verdict.errors || {} });
+          attention.put(heldEntry(item, { status: verdict.status, errors: verdict.errors || {},
+                                          reason: verdict.reason || "" }));
           outbox.delete(item.seq);
         }
       });
     });
+  }
+
+  /** One more failure of an item sent alone; set aside once it has failed often enough. */
+  function failedAlone(item, error) {
+    var failures = (item.failures || 0) + 1;
+    return store.tx(["outbox", "attention"], "readwrite", function (t) {
+      var outbox = t.objectStore("outbox");
+      if (failures < SET_ASIDE_AFTER) {
+        item.failures = failures;
+        outbox.put(item);
+        return;
+      }
+      t.objectStore("attention").put(heldEntry(item, {
+        status: "failed", reason: "the server failed on it " + failures + " times (error " +
+          (error.status || "network") + ")" }));
+      outbox.delete(item.seq);
+    });
+  }
+
+  /** Why an item was set aside, in words (also sent to the organizer with it). */
+  function reasonOf(entry) {
+    var errors = Object.keys(entry.errors || {}).map(function (k) { return k + ": " + entry.errors[k]; });
+    return (entry.status + (errors.length ? ": " + errors.join("; ") : "") +
+            (entry.reason ? " (" + entry.reason + ")" : "")).slice(0, 500);
+  }
+
+  /** Send an item set aside to the server's review list (raw payload). Idempotent per uuid. */
+  function sendForReview(clientUuid) {
+    return store.tx("attention", "readonly", function (s) { return s.get(clientUuid); }).then(function (entry) {
+      if (!entry || entry.stored) return entry;
+      return postJson(store.config().reviewUrl || "/api/v1/knocks/review",
+                      { client_uuid: entry.client_uuid, payload: entry.payload, reason: reasonOf(entry) })
+        .then(function (json) {
+          if (!json || json.status !== "held") throw { status: 200, code: "unexpected" };
+          entry.stored = true;
+          entry.held_id = json.held_id || null;
+          entry.review_error = null;
+          return store.tx("attention", "readwrite", function (s) { return s.put(entry); });
+        }, function (error) {
+          entry.review_error = error.status === 0 ? "No connection: try again with signal." :
+            "The server could not take it (error " + error.status + "). Try again later.";
+          return store.tx("attention", "readwrite", function (s) { return s.put(entry); });
+        });
+    }).then(refresh);
   }
 
   function csrfToken() {
@@ -132,28 +202,47 @@
     });
   }
 
-  /** POST one batch. Resolves the per-item results, or rejects with {status, code, message}. */
-  function post(items, retried) {
-    var body = JSON.stringify({ knocks: items.map(function (i) { return i.payload; }) });
-    return fetch(store.config().batchUrl || "/api/v1/knocks/batch", {
-      method: "POST", credentials: "same-origin", cache: "no-store", body: body,
+  /** POST a JSON body (renewing a stale CSRF token once). Resolves the answer's JSON, or
+   *  rejects with {status, code}: status 0 when the request never got an answer. */
+  function postJson(url, data, accept, retried) {
+    return fetch(url, {
+      method: "POST", credentials: "same-origin", cache: "no-store", body: JSON.stringify(data),
       headers: { "Content-Type": "application/json", Accept: "application/json",
                  "X-CSRFToken": csrfToken() },
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (json) {
-        if (response.ok && json && Array.isArray(json.results) && aligned(items, json.results)) {
-          return json.results;
-        }
+        if (response.ok && (!accept || accept(json))) return json;
         var code = json && json.error ? json.error.code : "";
         if (response.status === 400 && code === "csrf" && !retried) {
           return renewToken().then(function (ok) {
-            if (ok) return post(items, true);
+            if (ok) return postJson(url, data, accept, true);
             throw { status: 400, code: "csrf" };
           });
         }
-        throw { status: response.status || 0, code: code };
+        throw { status: response.status || 0, code: code, answered: true };
       });
     }, function () { throw { status: 0, code: "network" }; });
+  }
+
+  /** POST one batch. Resolves the per-item results, or rejects with {status, code}. */
+  function post(items) {
+    return postJson(store.config().batchUrl || "/api/v1/knocks/batch",
+                    { knocks: items.map(function (i) { return i.payload; }) },
+                    function (json) {
+                      return json && Array.isArray(json.results) && aligned(items, json.results);
+                    }).then(function (json) { return json.results; });
+  }
+
+  /** Is the server answering at all? An empty batch is refused (422) by a live server. */
+  function probe() {
+    return postJson(store.config().batchUrl || "/api/v1/knocks/batch", { knocks: [] })
+      .then(function () { return true; }, function (error) { return error.status > 0 && error.status < 500; });
+  }
+
+  /** A failure that may be one item's doing (bisect it), not the phone's or the login's. */
+  function itemMayCause(error) {
+    if (error.status === 0) return navigator.onLine !== false;
+    return error.status >= 500 || (error.status === 200 && error.answered);
   }
 
   function describe(error, count) {
@@ -176,10 +265,15 @@
       if (!items.length) { state.error = null; return refresh(); }
       state.syncing = true;
       listeners.forEach(function (fn) { fn(state); });
+      var round = { failures: 0, alive: false };
       var chain = Promise.resolve();
-      batches(items).forEach(function (batch) { chain = chain.then(sendBatch.bind(null, batch)); });
+      batches(items).forEach(function (batch) { chain = chain.then(sendBatch.bind(null, batch, round)); });
       return chain.then(function () {
-        state.error = null;
+        // Everything else went; a knock the server failed on alone stays queued for now.
+        state.error = round.lastError ? "The server failed on a knock (error " +
+          (round.lastError.status || "network") + "); the others were sent. It stays on this " +
+          "phone and is set aside for review if it keeps failing." : null;
+        state.errorStatus = round.lastError ? round.lastError.status : null;
         state.lastSync = new Date();
       }, function (error) {
         state.error = describe(error, items.length);
@@ -200,22 +294,40 @@
     return running;
   }
 
-  function sendBatch(batch) {
+  /** Send one batch; on a failure an item may cause, bisect down to the item that fails and
+   *  carry on with the rest. Rejects (ending the round) when the server seems down. */
+  function sendBatch(batch, round) {
+    if (!batch.length) return Promise.resolve();
     batch.forEach(function (i) { inFlight[i.client_uuid] = true; });
     function done() { batch.forEach(function (i) { delete inFlight[i.client_uuid]; }); }
     return post(batch).then(function (results) {
+      round.alive = true;
       return settle(batch, results).then(function () {
         done();
         document.dispatchEvent(new CustomEvent("fieldapp:synced", { detail: { items: batch, results: results } }));
       });
     }, function (error) {
       done();
+      if (error.status > 0 && error.status < 500) round.alive = true;
+      var half = Math.ceil(batch.length / 2);
       // Still too large for the server (its limit is lower than the page said): halve it.
       if (error.status === 413 && batch.length > 1) {
-        var half = Math.ceil(batch.length / 2);
-        return sendBatch(batch.slice(0, half)).then(sendBatch.bind(null, batch.slice(half)));
+        return sendBatch(batch.slice(0, half), round).then(sendBatch.bind(null, batch.slice(half), round));
       }
-      throw error;
+      if (!itemMayCause(error)) throw error;
+      round.failures += 1;
+      if (round.failures > ROUND_FAILURES) throw error;
+      if (batch.length > 1) {
+        // The first half first: the oldest knocks keep going first (an undo follows its knock).
+        return sendBatch(batch.slice(0, half), round).then(sendBatch.bind(null, batch.slice(half), round));
+      }
+      // One item that fails on its own: count it only if the server answers other requests.
+      return (round.alive ? Promise.resolve(true) : probe()).then(function (alive) {
+        if (!alive) throw error;
+        round.alive = true;
+        round.lastError = error;
+        return failedAlone(batch[0], error);
+      });
     });
   }
 
@@ -230,6 +342,7 @@
 
   fieldapp.outbox = {
     add: add, take: take, list: list, sync: sync, start: start, onChange: onChange,
-    dismiss: dismiss, refresh: refresh, state: state, isInFlight: function (u) { return !!inFlight[u]; },
+    dismiss: dismiss, sendForReview: sendForReview, refresh: refresh, state: state,
+    setAsideAfter: SET_ASIDE_AFTER, isInFlight: function (u) { return !!inFlight[u]; },
   };
 })();

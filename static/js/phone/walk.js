@@ -8,6 +8,7 @@
   var outbox = fieldapp.outbox;
 
   var UNDO_MS = 60000;
+  var GUARD_MS = 400;            // after a save, taps on a door are ignored (a double tap's second)
   var FIX_MAX_AGE_MS = 120000;   // an older position says little about this door
 
   var turf = null;
@@ -15,6 +16,7 @@
   var lastSeq = 0;               // walk position: the next door is the first unknocked after it
   var lastFix = null;            // latest geolocation fix
   var undoable = null;           // {uuid, door, prev, timer}
+  var guardUntil = 0;            // Date.now() before which a door does not open
 
   function $(id) { return document.getElementById(id); }
 
@@ -103,7 +105,10 @@
     box.appendChild(b);
   }
 
+  /** Open a door's sheet, unless a save just happened: the second tap of a double tap on an
+   *  outcome lands on the next door's card, which must not open (and then log) that door. */
   function openDoor(door) {
+    if (Date.now() < guardUntil) return;
     fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); });
   }
 
@@ -118,6 +123,7 @@
       payload.location = { lat: lastFix.lat, lon: lastFix.lon, accuracy_m: lastFix.accuracy };
     }
     var prev = door.last_outcome || null;
+    guardUntil = Date.now() + GUARD_MS;
     door.last_outcome = outcome;
     lastSeq = door.seq;
     draw();
@@ -236,5 +242,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", start);
-  fieldapp.walk = { undo: undo, logKnock: logKnock, refresh: refresh };
+  fieldapp.walk = { undo: undo, logKnock: logKnock, refresh: refresh, guardMs: GUARD_MS,
+                    guarded: function () { return Date.now() < guardUntil; } };
 })();
