@@ -76,6 +76,10 @@ class Config:
         "FIELDAPP_TILES_ATTRIBUTION", "&copy; OpenStreetMap contributors"
     )
     FIELDAPP_FAR_KNOCK_METRES = _env_int("FIELDAPP_FAR_KNOCK_METRES", 150)
+    # Proxies in front of fieldapp that set X-Forwarded-For/-Proto (0: none, the peer is the
+    # client). Rate limits key on the address these hops report, not on the proxy's own.
+    FIELDAPP_PROXY_HOPS = _env_int("FIELDAPP_PROXY_HOPS", 0)
+    FIELDAPP_HSTS = False  # Strict-Transport-Security: production only (it is served over TLS)
 
 
 class DevelopmentConfig(Config):
@@ -102,6 +106,7 @@ class ProductionConfig(Config):
     ENV_NAME = "production"
     SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_SECURE = True
+    FIELDAPP_HSTS = True
 
 
 CONFIGS = {

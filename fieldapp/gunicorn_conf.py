@@ -10,8 +10,17 @@ in which it answers nothing (the knocks queued on it went over 100 ms; benchmark
 from __future__ import annotations
 
 import gc
+import os
 
 preload_app = True
+
+# Threads, not gunicorn's default sync workers: a sync worker serves one connection at a time,
+# so one client that opens a connection and sends nothing (a phone losing signal mid-request,
+# a slow or hostile client) froze it for the whole 30-second timeout, knocks queued behind.
+# A gthread worker keeps idle connections aside and serves the others from its threads
+# (tests/functional/test_gunicorn_serving.py). FIELDAPP_THREADS sets how many per worker.
+worker_class = "gthread"
+threads = int(os.environ.get("FIELDAPP_THREADS", "8"))
 
 
 def pre_fork(server, worker) -> None:

@@ -1,11 +1,16 @@
 """Security headers on every response; a strict Content-Security-Policy unless a view set its own.
 
+In production, Strict-Transport-Security too. Behind FIELDAPP_PROXY_HOPS trusted proxies,
+ProxyFix takes the client's address and scheme from their X-Forwarded-* headers, so rate
+limits key on each volunteer's address, not on the proxy's (one office, one lockout).
+
 Pages use no inline script or style, so the default policy allows only fieldapp's own files.
 Map pages set a policy of their own (a nonce for folium's inline scripts, the tile host).
 """
 from __future__ import annotations
 
 from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 DEFAULT_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
                "connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -20,6 +25,7 @@ _HEADERS = (
     ("Permissions-Policy", "geolocation=(self), camera=(), microphone=()"),
 )
 _PRIVATE = (("Cache-Control", "no-store"),)
+HSTS = "max-age=31536000; includeSubDomains"
 _PRIVATE_TYPES = {"text/html", "application/json"}
 
 
@@ -37,6 +43,18 @@ def add_security_headers(response: Response) -> Response:
     return response
 
 
+def add_hsts(response: Response) -> Response:
+    """Browsers keep to HTTPS for a year once they saw fieldapp over it (production)."""
+    response.headers.setdefault("Strict-Transport-Security", HSTS)
+    return response
+
+
 def register(app: Flask) -> None:
-    """Install the headers hook."""
+    """Install the headers hooks and, when configured, trust the proxies' forwarded headers."""
     app.after_request(add_security_headers)
+    if app.config.get("FIELDAPP_HSTS"):
+        app.after_request(add_hsts)
+    hops = int(app.config.get("FIELDAPP_PROXY_HOPS") or 0)
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops,  # type: ignore[method-assign]
+                                x_host=hops, x_port=hops)
