@@ -256,6 +256,18 @@ DOCUMENT = {
 }
 
 
+def _merge_race_setup() -> None:
+    """Race setup's paths and schemas live in openapi_races.py (this file was near 250 lines)."""
+    from fieldapp.api.openapi_races import PATHS, SCHEMAS
+
+    for path, operations in PATHS.items():
+        DOCUMENT["paths"].setdefault(path, {}).update(operations)
+    DOCUMENT["components"]["schemas"].update(SCHEMAS)
+
+
+_merge_race_setup()
+
+
 @bp.get("/openapi.json")
 def openapi():
     """The API description (public: it holds no data)."""

@@ -19,7 +19,8 @@ def walk_list(db: Session, turf: Turf) -> dict[str, Any]:
         .order_by(Household.walk_seq, Household.id)
     ).all()
     questions = db.scalars(
-        sa.select(SurveyQuestion).where(SurveyQuestion.race_id == turf.race_id)
+        sa.select(SurveyQuestion).where(SurveyQuestion.race_id == turf.race_id,
+                                        SurveyQuestion.retired_at.is_(None))
         .options(selectinload(SurveyQuestion.choices)).order_by(SurveyQuestion.position)
     ).all()
     route = turf.route or {
@@ -37,7 +38,9 @@ def walk_list(db: Session, turf: Turf) -> dict[str, Any]:
         ],
         "script": [
             {"id": q.id, "key": q.key, "text": q.text, "kind": q.kind,
-             "choices": [{"id": c.id, "value": c.value, "label": c.label} for c in q.choices]}
+             "choices": [{"id": c.id, "value": c.value, "label": c.label}
+                         for c in q.current_choices]}
             for q in questions
         ],
+        "intro": turf.race.script_intro,
     }

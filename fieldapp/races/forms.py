@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SubmitField
+from wtforms import SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired
 
 
 class DistrictForm(FlaskForm):
@@ -13,3 +14,37 @@ class DistrictForm(FlaskForm):
         FileRequired("Choose a GeoJSON file."),
         FileAllowed(["geojson", "json"], "Upload a .geojson or .json file.")])
     submit = SubmitField("Upload boundary")
+
+
+class RaceForm(FlaskForm):
+    """A race's fields as typed; fieldapp.races.setup checks them (the API's checks too)."""
+
+    org = SelectField("Chapter", coerce=str)
+    name = StringField("Name", validators=[DataRequired("A race needs a name.")])
+    office = StringField("Office sought")
+    candidate = StringField("Candidate")
+    election_date = StringField("Election day (YYYY-MM-DD)")
+    ocd_division_id = StringField("OCD division id (ocd-division/country:us/...)")
+    door_goal = StringField("Door goal", default="0")
+    doors_per_turf = StringField("Doors per turf when cutting (10-400)", default="50")
+    submit = SubmitField("Save race")
+
+    FIELDS = ("name", "office", "candidate", "election_date", "ocd_division_id", "door_goal",
+              "doors_per_turf")
+
+    def values(self) -> dict:
+        """The race fields as the setup service takes them."""
+        return {key: getattr(self, key).data for key in self.FIELDS}
+
+    def show_errors(self, fields: dict[str, str]) -> None:
+        """Put a service's field errors under the inputs they are about."""
+        for key, message in fields.items():
+            getattr(self, key, self.name).errors = [message]
+
+
+class ImportScriptForm(FlaskForm):
+    """Replace a script by an exported JSON file."""
+
+    file = FileField("Script file (.json)", validators=[
+        FileRequired("Choose a script file."), FileAllowed(["json"], "Upload a .json file.")])
+    submit = SubmitField("Import script")

@@ -11,6 +11,7 @@ from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import latest_jobs
 from fieldapp.races import services
 from fieldapp.races.blueprint import bp
+from fieldapp.races.setup import setup_checklist
 from fieldapp.voters.geocoding import geocoder_configured
 
 
@@ -19,9 +20,11 @@ from fieldapp.voters.geocoding import geocoder_configured
 def index():
     """The races of the chapters the user organizes, with their headline figures."""
     access.require_some_manager(current_user)
-    races = access.races_for_manager(db.session, current_user)
+    every = access.races_for_manager(db.session, current_user, include_archived=True)
+    races = [race for race in every if race.is_active]
+    archived = [race for race in every if not race.is_active]
     figures = services.race_figures(db.session, [race.id for race in races])
-    return render_template("races/index.html", races=races, figures=figures)
+    return render_template("races/index.html", races=races, archived=archived, figures=figures)
 
 
 @bp.route("/<int:race_id>")
@@ -33,4 +36,4 @@ def detail(race_id: int):
     return render_template("races/detail.html", race=race, figures=figures,
                            jobs=latest_jobs(db.session, race.id), kinds=KINDS,
                            can_geocode=geocoder_configured(current_app.config),
-                           button=EmptyForm())
+                           checklist=setup_checklist(db.session, race), button=EmptyForm())
