@@ -1,25 +1,25 @@
-"""Organizer pages for turf: list, cut, assign, rename, retire, print."""
+"""Organizer pages for turf: cut, assign, rename, print (the list: list_views; split,
+merge, take back and delete, each asking first: split_views)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.auth.models import Membership, User
-from fieldapp.errors import DomainError, NotFound
+from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import MAX_DOORS, MapFragment, build_turf_map_fragment
 from fieldapp.reports.map_data import turf_map_data
-from fieldapp.reports.progress import race_progress
 from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, CutForm, RenameForm
 from fieldapp.turf.jobs import start_turf_cut
-from fieldapp.turf.models import Assignment, Turf
+from fieldapp.turf.models import Turf
 
 
 def _members(organization_id: int) -> list[tuple[int, str]]:
@@ -32,20 +32,6 @@ def _members(organization_id: int) -> list[tuple[int, str]]:
         .order_by(Membership.role.desc(), User.name)).all()
     return [(0, "Choose…")] + [(uid, f"{name or email.split('@')[0]} ({role})")
                                for uid, name, email, role in rows]
-
-
-@bp.route("/races/<int:race_id>/turfs")
-@login_required
-def race_turfs(race_id: int):
-    """Every active turf of a race: doors, knocked, who holds it; forms to cut and assign."""
-    race = access.race_for_manager(db.session, current_user, race_id)
-    turfs = db.session.scalars(sa.select(Turf).where(Turf.race_id == race.id, Turf.status == "active")
-                               .order_by(Turf.name)).all()
-    progress = {t["id"]: t for t in race_progress(db.session, race)["turfs"]}
-    assign_form = AssignForm()
-    assign_form.volunteer.choices = _members(race.organization_id)
-    return render_template("turf/race_turfs.html", race=race, turfs=turfs, progress=progress,
-                           cut_form=CutForm(), assign_form=assign_form, button=EmptyForm())
 
 
 @bp.route("/races/<int:race_id>/turfs/cut", methods=["POST"])
@@ -85,22 +71,9 @@ def assign(turf_id: int):
         flash(f"{turf.name} assigned to {volunteer.display_name}.", "success")
     else:
         flash("Pick a volunteer of this chapter.", "error")
+    if request.form.get("next") == url_for("turf.detail", turf_id=turf.id):
+        return redirect(url_for("turf.detail", turf_id=turf.id))  # assigned from the turf page
     return redirect(url_for("turf.race_turfs", race_id=turf.race_id))
-
-
-@bp.route("/assignments/<int:assignment_id>/return", methods=["POST"])
-@login_required
-def take_back(assignment_id: int):
-    """Take a turf back from a volunteer."""
-    assignment = db.session.get(Assignment, assignment_id)
-    if assignment is None:
-        raise NotFound("No such assignment.")
-    access.turf_for_manager(db.session, current_user, assignment.turf_id)
-    if EmptyForm().validate_on_submit():
-        services.unassign(db.session, assignment)
-        db.session.commit()
-        flash("Turf taken back.", "info")
-    return redirect(url_for("turf.race_turfs", race_id=assignment.turf.race_id))
 
 
 @bp.route("/turfs/<int:turf_id>", methods=["GET", "POST"])
@@ -117,21 +90,11 @@ def detail(turf_id: int):
         flash("Renamed.", "success")
         return redirect(url_for("turf.detail", turf_id=turf.id))
     claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
+    from fieldapp.turf.split_views import detail_context
+
     return map_response("turf/detail.html", turf=turf, form=form, button=EmptyForm(),
-                        claim_url=claim_url, map=_turf_map(turf, height="55vh"))
-
-
-@bp.route("/turfs/<int:turf_id>/retire", methods=["POST"])
-@login_required
-def retire(turf_id: int):
-    """Delete a turf with no knocks, or archive one with history; its doors become free."""
-    turf = access.turf_for_manager(db.session, current_user, turf_id)
-    race_id, name = turf.race_id, turf.name
-    if EmptyForm().validate_on_submit():
-        outcome = services.retire_turf(db.session, turf)
-        db.session.commit()
-        flash(f"{name} {outcome}.", "info")
-    return redirect(url_for("turf.race_turfs", race_id=race_id))
+                        claim_url=claim_url, map=_turf_map(turf, height="55vh", geoman=True),
+                        **detail_context(turf))
 
 
 @bp.route("/turfs/<int:turf_id>/sheet")

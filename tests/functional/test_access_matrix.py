@@ -23,6 +23,8 @@ ORGANIZER_PAGES = [
     ("POST", "/races/{race}/import", {}, 422),  # no file chosen
     ("GET", "/races/{race}/turfs", {}, 200),
     ("POST", "/races/{race}/turfs/cut", {"doors": "5"}, 302),  # refused size: back to the list
+    ("GET", "/races/{race}/turfs/recut?doors=20&scope=all", {}, 200),  # the preview
+    ("POST", "/races/{race}/turfs/recut", {"doors": "5", "scope": "all"}, 302),  # refused size
     ("GET", "/turfs/{turf}", {}, 200),
     ("POST", "/turfs/{turf}/assign", {"volunteer": "{volunteer}"}, 302),
     ("POST", "/assignments/{assignment}/return", {}, 200),  # asks first
