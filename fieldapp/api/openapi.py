@@ -129,12 +129,28 @@ DOCUMENT = {
                             "schema": {"type": "integer"}}],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
                 "doors": {"type": "integer", "minimum": 10, "maximum": 400, "default": 50},
-                "replace": {"type": "boolean", "default": False}}}}}},
+                "replace": {"type": "boolean", "default": False},
+                "scope": {"type": "string", "enum": ["free", "unassigned", "leftover", "all"]},
+                "outcomes": {"type": "array", "items": {"type": "string"}},
+                "include_outside": {"type": "boolean", "default": False}}}}}},
             "description": "Queued as a background job: follow it at the `Location` it "
-                           "answers (GET /jobs/{job_id}); its `result` is the cut's summary.",
+                           "answers (GET /jobs/{job_id}); its `result` is the cut's summary. "
+                           "Scopes other than `free` retire or shrink turfs: ask "
+                           "GET .../turfs/recut-preview first.",
             "responses": {"202": _json({"type": "object", "properties": {"job": _ref("Job")}},
                                        "Queued"),
                           "409": _json(_ref("Error"), "A cut of this race is under way"),
+                          **ERRORS}}},
+        "/races/{race_id}/turfs/recut-preview": {"get": {
+            "summary": "What a cut would retire and end, before it runs (organizers)",
+            "parameters": [{"name": "race_id", "in": "path", "required": True,
+                            "schema": {"type": "integer"}},
+                           {"name": "scope", "in": "query", "schema": {"type": "string"}},
+                           {"name": "outcomes", "in": "query", "schema": {"type": "string"}},
+                           {"name": "include_outside", "in": "query",
+                            "schema": {"type": "string", "enum": ["0", "1"]}}],
+            "responses": {"200": _json({"type": "object"}, "Turfs retired, assignments ended "
+                                       "and whose, doors knocked in the last 24 hours"),
                           **ERRORS}}},
         "/races/{race_id}/turfs/preview": {"post": {
             "summary": "Doors inside a drawn polygon, and the turfs already holding some (organizers)",

@@ -1,8 +1,10 @@
 """A race's turfs as JSON and GeoJSON, and automatic cutting, for organizers."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import sqlalchemy as sa
-from flask import jsonify, url_for
+from flask import jsonify, request, url_for
 from flask_login import current_user
 
 from fieldapp.api.auth import json_body
@@ -14,6 +16,7 @@ from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit
 from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.models import Turf
+from fieldapp.turf.recut import check_scope, plan_cut, preview_cut
 from fieldapp.reports.progress import race_progress
 
 
@@ -49,16 +52,35 @@ def turfs_geojson(race_id: int):
 
 @bp.post("/races/<int:race_id>/turfs/cut")
 def cut_turfs(race_id: int):
-    """Queue a cut of the race's free doors into turfs: body {"doors": 50, "replace": false}.
+    """Queue a cut into turfs: body {"doors": 50, "scope": "free"|"unassigned"|"leftover"|"all",
+    "outcomes": ["not_home", ...] (leftover), "include_outside": false}; "replace": true is
+    the older spelling of scope "all".
 
     202 with the job; GET /api/v1/jobs/<id> follows it, and its `result` is the cut's summary.
     """
     race = access.race_for_manager(db.session, current_user, race_id)
     body = json_body()
     doors, replace = body.get("doors", 50), body.get("replace", False)
-    if not isinstance(replace, bool):
-        raise DomainError("replace is true or false.", {"replace": "expected a boolean"})
-    job = submit(start_turf_cut(db.session, race, current_user, doors, replace))
+    outside, outcomes = body.get("include_outside", False), body.get("outcomes", [])
+    for name, value in (("replace", replace), ("include_outside", outside)):
+        if not isinstance(value, bool):
+            raise DomainError(f"{name} is true or false.", {name: "expected a boolean"})
+    if not isinstance(outcomes, list) or not all(isinstance(o, str) for o in outcomes):
+        raise DomainError("outcomes is a list of outcome codes.", {"outcomes": "expected a list"})
+    # An API client asks first with GET .../turfs/recut-preview (the page's figures).
+    job = submit(start_turf_cut(db.session, race, current_user, doors, replace,
+                                scope=body.get("scope"), outcomes=tuple(outcomes),
+                                include_outside=outside))
     response = jsonify({"job": job_json(job)})
     response.headers["Location"] = url_for("api.get_job", job_id=job.id)
     return response, 202
+
+
+@bp.get("/races/<int:race_id>/turfs/recut-preview")
+def recut_preview(race_id: int):
+    """What a cut would do, before it runs: ?scope=all&outcomes=not_home&include_outside=1."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    scope = request.args.get("scope", "all")
+    outcomes = check_scope(scope, tuple(request.args.getlist("outcomes")))
+    plan = plan_cut(db.session, race, scope, outcomes, request.args.get("include_outside") == "1")
+    return jsonify(asdict(preview_cut(db.session, race, plan)))

@@ -89,3 +89,24 @@ def test_a_failed_job_says_so_and_can_be_tried_again(db, client, auth, run_jobs)
     auth.logout()
     auth.login("pa@example.org")
     assert client.post(f"/jobs/{job.id}/retry", data={}).status_code in (403, 404)
+
+
+def test_the_api_previews_and_cuts_a_scope(db, client, auth, run_jobs):
+    race = setup_race(db)
+    from fieldapp.auth import services as auth_services
+
+    token = auth_services.create_api_token(db, factories.get_user(db, "organizer@example.org"))
+    db.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    preview = client.get(f"/api/v1/races/{race}/turfs/recut-preview?scope=unassigned",
+                         headers=headers)
+    assert preview.status_code == 200
+    assert preview.get_json()["turfs_retired"] == 2 and preview.get_json()["doors"] == 40
+    bad = client.post(f"/api/v1/races/{race}/turfs/cut", headers=headers,
+                      json={"doors": 20, "scope": "leftover", "outcomes": ["nope"]})
+    assert bad.status_code == 422 and "outcomes" in bad.get_json()["error"]["fields"]
+    queued = client.post(f"/api/v1/races/{race}/turfs/cut", headers=headers,
+                         json={"doors": 20, "scope": "unassigned"})
+    assert queued.status_code == 202 and run_jobs() == 1
+    db.expire_all()
+    assert db.scalar(sa.select(sa.func.count()).where(Turf.status == "active")) == 3
