@@ -152,3 +152,27 @@ def test_script_copy_from_another_race_of_the_chapter(db, runner):
     copied = db.scalars(sa.select(SurveyQuestion).where(SurveyQuestion.race_id == target.id)).all()
     assert [(q.text, len(q.choices)) for q in copied] == [("Support?", 5)]
     assert not db.scalars(sa.select(SurveyQuestion).where(SurveyQuestion.race_id == other.id)).all()
+
+
+def test_readme_walkthrough_from_an_empty_database(backend, tmp_path):
+    """The README's 'From an empty install' commands, run by bash as written, in real processes."""
+    import os
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    readme = (root / "README.md").read_text()
+    section = readme[readme.index("### From an empty install"):]
+    script = re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    script = script.replace('F=".venv/bin/flask --app fieldapp"',
+                            f'F="{sys.executable} -m flask --app fieldapp"')
+    env = os.environ | {"DATABASE_URL": backend.empty_url(tmp_path), "FIELDAPP_CONFIG": "development",
+                        "FIELDAPP_INSTANCE_PATH": str(tmp_path / "inst")}
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script + '\necho "race=$RACE"\n'],
+                            cwd=root, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "race=1" in result.stdout
+    assert "race 1 script: 4 questions" in result.stdout
+    assert "1 turfs from 3 doors" in result.stdout
