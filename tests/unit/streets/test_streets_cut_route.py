@@ -155,7 +155,9 @@ def test_cul_de_sac_is_walked_in_and_out_once():
     street = [(x, -10) for x in range(20, 290, 30)]
     m = match_doors(net, np.array(_ll(*(court + street))))
     sd = StreetDistances(net, m)
-    r = route_turf(sd, np.arange(len(court) + len(street)), np.array(_ll(*(court + street))))
+    # A generous time budget: fast_tsp's result must not depend on how busy the machine is.
+    r = route_turf(sd, np.arange(len(court) + len(street)), np.array(_ll(*(court + street))),
+                   seconds=0.5)
     pos = [r.order.tolist().index(i) for i in range(len(court))]
     assert max(pos) - min(pos) == len(court) - 1  # the court's doors in one go
     # Optimal: the street end to end (270 m) plus the court in and out (2 x 110 m) plus
