@@ -111,6 +111,7 @@ VIEW_MODULES = (
     "fieldapp.turf.list_views",
     "fieldapp.turf.split_views",
     "fieldapp.turf.recut_views",
+    "fieldapp.turf.outside_views",
     "fieldapp.reports.views",
     "fieldapp.jobs.views",
     "fieldapp.api.auth",

@@ -24,6 +24,7 @@ ORGANIZER_PAGES = [
     ("GET", "/races/{race}/turfs", {}, 200),
     ("POST", "/races/{race}/turfs/cut", {"doors": "5"}, 302),  # refused size: back to the list
     ("GET", "/races/{race}/turfs/recut?doors=20&scope=all", {}, 200),  # the preview
+    ("GET", "/races/{race}/outside-doors", {}, 200),
     ("POST", "/races/{race}/turfs/recut", {"doors": "5", "scope": "all"}, 302),  # refused size
     ("GET", "/turfs/{turf}", {}, 200),
     ("POST", "/turfs/{turf}/assign", {"volunteer": "{volunteer}"}, 302),

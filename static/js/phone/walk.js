@@ -109,7 +109,8 @@
    *  outcome lands on the next door's card, which must not open (and then log) that door. */
   function openDoor(door) {
     if (Date.now() < guardUntil) return;
-    fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); });
+    fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); },
+                           turf.intro);
   }
 
   /** Record a knock: outbox first (it survives a reload), then the screen, then try to send. */

@@ -36,6 +36,25 @@
     return row;
   }
 
+  /** Toggle buttons where any number may be pressed; onChange(list of pressed ids). */
+  function multiRow(choices, onChange) {
+    var row = document.createElement("div");
+    row.className = "choice-row";
+    choices.forEach(function (c) {
+      var b = button(c.label, "choice");
+      b.setAttribute("aria-pressed", "false");
+      b.dataset.id = c.id;
+      b.addEventListener("click", function () {
+        b.setAttribute("aria-pressed", b.getAttribute("aria-pressed") === "true" ? "false" : "true");
+        onChange(Array.prototype.filter.call(row.children, function (x) {
+          return x.getAttribute("aria-pressed") === "true";
+        }).map(function (x) { return x.dataset.id; }));
+      });
+      row.appendChild(b);
+    });
+    return row;
+  }
+
   function drawOutcomes() {
     var grid = $("outcome-grid");
     grid.textContent = "";
@@ -69,12 +88,23 @@
     }
     var box = $("talk-questions");
     box.textContent = "";
+    if (current.intro) {
+      var intro = document.createElement("p");
+      intro.className = "intro";
+      intro.textContent = current.intro;
+      box.appendChild(intro);
+    }
     current.script.forEach(function (q) {
       var text = document.createElement("p");
       text.className = "question";
       text.textContent = q.text;
       box.appendChild(text);
-      if (q.kind === "choice") {
+      if (q.kind === "multi") {  // sent as "12,15": the server's multiple-choice form
+        box.appendChild(multiRow(q.choices, function (ids) {
+          if (ids.length) current.answers[q.id] = ids.join(",");
+          else delete current.answers[q.id];
+        }));
+      } else if (q.kind !== "text") {  // choice, scale, yesno: one answer
         box.appendChild(choiceRow(q.choices.map(function (c) {
           return { label: c.label, value: c.id };
         }), function (id) {
@@ -103,8 +133,9 @@
   }
 
   /** Show the sheet for a door; onSave(outcome, {answers, note, voter_id}) records it. */
-  function open(door, script, onSave) {
-    current = { door: door, script: script || [], onSave: onSave, answers: {}, voterId: null };
+  function open(door, script, onSave, intro) {
+    current = { door: door, script: script || [], onSave: onSave, answers: {}, voterId: null,
+                intro: intro || "" };  // intro: the pitch read before the questions
     $("sheet-title").textContent = "#" + door.seq + " " + fieldapp.app.doorAddress(door);
     $("sheet-voters").textContent = door.voters.map(function (v) { return v.name; }).join(", ");
     $("talk-form").hidden = true;

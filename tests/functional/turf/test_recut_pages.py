@@ -110,3 +110,32 @@ def test_the_api_previews_and_cuts_a_scope(db, client, auth, run_jobs):
     assert queued.status_code == 202 and run_jobs() == 1
     db.expire_all()
     assert db.scalar(sa.select(sa.func.count()).where(Turf.status == "active")) == 3
+
+
+def test_doors_outside_the_district_are_listed_with_a_way_to_include_them(db, client, auth,
+                                                                           run_jobs):
+    from fieldapp.races.models import Race
+    from fieldapp.voters.models import Household
+
+    race_id = setup_race(db)
+    race = db.get(Race, race_id)
+    db.add_all([Household(race_id=race_id, household_key=f"FAR{i}", address_line=f"{i} Far Rd",
+                          lat=race.centre_lat + 0.05, lon=race.centre_lon + i * 0.0003,
+                          street_key="FAR RD", building_key=f"FAR{i}") for i in range(12)])
+    db.commit()
+    auth.login("organizer@example.org")
+    assert "Doors outside the district" in client.get(f"/races/{race_id}").get_data(as_text=True)
+    page = client.get(f"/races/{race_id}/outside-doors").get_data(as_text=True)
+    assert "<strong>12</strong> geocoded doors lie outside" in page and "0 Far Rd" in page
+    include = f"/races/{race_id}/turfs/recut?scope=free&include_outside=1"
+    assert include.replace("&", "&amp;") in page
+    preview = client.get(include + "&doors=12").get_data(as_text=True)
+    assert "<strong>12</strong> doors cut" in preview
+    # Without them there is nothing to cut: said at once, nothing queued.
+    refused = client.post(f"/races/{race_id}/turfs/cut", data={"doors": "12"},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "no geocoded households without a turf to cut (in its district)" in refused
+    assert run_jobs() == 0
+    auth.logout()
+    auth.login("pa@example.org")
+    assert client.get(f"/races/{race_id}/outside-doors").status_code in (403, 404)
