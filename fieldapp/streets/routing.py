@@ -107,9 +107,25 @@ def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]
     while nodes[-1] != int(na) and p[nodes[-1]] >= 0:
         nodes.append(int(p[nodes[-1]]))
     nodes.reverse()
-    pieces.append(net.node_xy[nodes])
+    by_pair = _segment_of_pair(sd)
+    for x, y in zip(nodes[:-1], nodes[1:]):  # each street between the nodes, as drawn
+        s = by_pair[(min(x, y), max(x, y))]
+        xy = np.asarray(net.seg_lines[s].coords)
+        pieces.append(xy if int(net.seg_nodes[s, 0]) == x else xy[::-1])
     pieces.append(_piece(lb, eb, tb))
     return pieces
+
+
+def _segment_of_pair(sd: StreetDistances) -> dict[tuple[int, int], int]:
+    """The shortest segment between each pair of nodes (the one Dijkstra's graph holds)."""
+    cached = getattr(sd, "_by_pair", None)
+    if cached is None:
+        cached = {}
+        for s in np.argsort(-sd.net.seg_length):  # shortest last, so it wins
+            u, v = (int(x) for x in sd.net.seg_nodes[s])
+            cached[(min(u, v), max(u, v))] = int(s)
+        sd._by_pair = cached
+    return cached
 
 
 def sd_node(sd, row, src, pred, na, nb) -> float:
