@@ -20,7 +20,7 @@ All on 127.0.0.1. Steps:
    POST /api/v1/knocks/review. Phones go offline for random rounds; a burst group (10 %) stays
    offline until it holds --burst-queue knocks and then all reconnect in the same round; some
    phones resend a batch already answered (duplicates) and log bad items (a NUL in a note, a
-   household id of 2^31) now and then.
+   household id of 2^31, a door of another phone's turf) now and then.
 4. Meanwhile a chaos thread re-cuts (moves doors between turfs, set_door_turf), takes back a
    turf's doors and gives them back, and kill -9s a gunicorn worker (the master starts another).
 5. At the end every phone syncs until nothing is queued or set aside (bounded rounds), and the
@@ -130,6 +130,7 @@ class Phone:
 
     def __init__(self, index: int, token: str, doors: list, rng: random.Random) -> None:
         self.index, self.token, self.doors, self.rng = index, token, doors, rng
+        self.others: list = doors   # doors of other phones' turfs (set once all are made)
         self.outbox: list[dict] = []          # {"payload", "failures"}
         self.aside: list[dict] = []           # set aside, not yet stored for review
         self.created: list[str] = []          # every knock this phone logged
@@ -144,10 +145,13 @@ class Phone:
                    "knocked_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
         if self.rng.random() < bad_rate:
             self.stats["bad_items"] += 1
-            if self.rng.random() < 0.5:
+            kind = self.rng.random()
+            if kind < 1 / 3:
                 payload["note"] = "bad\x00note"
-            else:
+            elif kind < 2 / 3:
                 payload["household_id"] = 2 ** 31
+            else:   # a door of someone else's turf: the server holds it for review
+                payload["household_id"] = self.rng.choice(self.others)[0]
         self.created.append(payload["client_uuid"])
         self.outbox.append({"payload": payload, "failures": 0})
 
@@ -381,6 +385,8 @@ def main() -> int:
         rng = random.Random(args.seed)
         phones = [Phone(i, v.token, v.doors, random.Random(rng.random()))
                   for i, v in enumerate(world.volunteers)]
+        for phone in phones:
+            phone.others = phones[(phone.index + 1) % len(phones)].doors
         burst = set(rng.sample(range(len(phones)), max(1, int(len(phones) * args.burst_share))))
         per_round = max(1, args.knocks_per_phone // args.rounds)
         chaos = Chaos(database.url, gunicorn, args.chaos_every, args.seed)
