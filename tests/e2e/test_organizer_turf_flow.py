@@ -44,26 +44,26 @@ def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_s
                        .order_by(Turf.name)).all()
     assert sorted(t.door_count for t in turfs) == [20, 20, 20]
 
-    # Assign the first turf: nobody is preselected, so choosing is required.
+    # Assign the first turf from the bulk bar: nobody is preselected, so choosing is required.
     first = rows.nth(0)
-    turf_name = first.locator("td a").first.inner_text()
-    assert first.locator("select[name=volunteer]").input_value() == "0"
-    first.locator("button:has-text('Assign')").click()
-    page.wait_for_load_state("networkidle")
-    assert "Pick a volunteer" in page.inner_text("body")
+    turf_name = first.locator("td.name a").inner_text()
+    assert page.locator("#bulk-volunteer").input_value() == "0"
+    first.locator("input[name=turf]").check()
+    page.click("#bulk-bar button[value=assign]")
+    page.wait_for_selector("#bulk-status.flash-error")
+    assert "Pick a volunteer" in page.inner_text("#bulk-status")
     assert db.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
-    first = page.locator("#turf-table tbody tr").nth(0)
-    first.locator("select[name=volunteer]").select_option(label="Val Volunteer (volunteer)")
+    page.select_option("#bulk-volunteer", label="Val Volunteer (volunteer)")
     shift = (dt.date.today() + dt.timedelta(days=2)).isoformat()
-    first.locator("input[name=shift_date]").fill(shift)
-    first.locator("button:has-text('Assign')").click()
-    page.wait_for_load_state("networkidle")
-    assert f"{turf_name} assigned to Val Volunteer" in page.inner_text("body")
+    page.fill("#bulk-shift", shift)
+    page.click("#bulk-bar button[value=assign]")
+    page.wait_for_selector("#bulk-status.flash-success")
+    assert "1 turf assigned to Val Volunteer" in page.inner_text("#bulk-status")
     assert "Val Volunteer" in page.locator("#turf-table tbody tr").nth(0).inner_text()
 
     # Print: the walk sheet lists the turf's doors in walk order.
-    page.locator("#turf-table tbody tr").nth(0).locator("text=walk sheet").click()
-    page.wait_for_load_state("networkidle")
+    page.goto(f"/turfs/{turfs[0].id}/sheet" if turfs[0].name == turf_name else
+              f"/turfs/{next(t.id for t in turfs if t.name == turf_name)}/sheet")
     assert page.locator("h1").inner_text() == turf_name
     sheet_rows = page.locator("table tbody tr")
     assert sheet_rows.count() == 20
