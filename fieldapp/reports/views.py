@@ -66,6 +66,15 @@ def export_van(race_id: int):
     return _csv(exports.van_csv(db.session, race), f"race-{race.id}-knocks-van.csv")
 
 
+@bp.route("/races/<int:race_id>/export/survey-van.csv")
+@login_required
+def export_van_survey(race_id: int):
+    """Survey responses in VAN's bulk-upload shape (VAN question and response ids)."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    _log_export(race, "van_survey_csv")
+    return _csv(exports.van_survey_csv(db.session, race), f"race-{race.id}-survey-van.csv")
+
+
 @bp.route("/races/<int:race_id>/export/knocks.csv")
 @login_required
 def export_plain(race_id: int):

@@ -45,13 +45,13 @@ def test_van_csv_has_every_live_knock_once_with_mapped_ids(db, client, auth, wor
     auth.login("org@example.org")
     rows = _csv(client.get(f"/races/{world.race}/export/knocks-van.csv"))
     assert list(rows[0]) == ["vanid", "contacttypeid", "resultid", "datecanvassed", "canvassedby"]
-    assert len(rows) == len(knocked)
+    assert len(rows) == 2 * len(knocked)  # a row per voter of the door (two each)
     expected = {"not_home": "101", "refused": "102"}
     got = sorted(r["resultid"] for r in rows)
-    want = sorted(expected.get(o, str(DEFAULT_VAN_RESULT_IDS[o])) for o in OUTCOMES)
+    want = sorted(2 * [expected.get(o, str(DEFAULT_VAN_RESULT_IDS[o])) for o in OUTCOMES])
     assert got == want
     assert {r["contacttypeid"] for r in rows} == {"2"}
-    assert len({r["vanid"] for r in rows}) == len(rows)  # one door each, the door's first voter
+    assert len({r["vanid"] for r in rows}) == len(rows)  # each voter once
     assert all(r["vanid"].startswith("V") for r in rows)
 
 
@@ -73,7 +73,8 @@ def test_geojson_export(client, auth, world, knocked):
     assert body["features"][1]["properties"]["knocked"] == 6
 
 
-@pytest.mark.parametrize("path", ["knocks-van.csv", "knocks.csv", "turfs.geojson"])
+@pytest.mark.parametrize("path", ["knocks-van.csv", "survey-van.csv", "knocks.csv",
+                                  "turfs.geojson"])
 @pytest.mark.parametrize("who,expected", [("vol1@example.org", 403), ("pa@example.org", 403)])
 def test_exports_are_for_organizers_only(client, auth, world, path, who, expected):
     auth.login(who)
@@ -123,4 +124,5 @@ def test_csv_exports_stream_outside_the_tests_app_context(app, db, world, knocke
     thread.join(timeout=60)
     assert answer["status"] == 200
     rows = list(csv.DictReader(io.StringIO(answer["body"])))
-    assert len(rows) == len(knocked)
+    per_knock = 2 if path == "knocks-van.csv" else 1  # the VAN file: a row per voter (two)
+    assert len(rows) == per_knock * len(knocked)
