@@ -109,6 +109,7 @@
    *  outcome lands on the next door's card, which must not open (and then log) that door. */
   function openDoor(door) {
     if (Date.now() < guardUntil) return;
+    locate(false);  // logging a knock is when the phone asks for its position, if ever
     fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); },
                            turf.intro);
   }
@@ -133,6 +134,7 @@
       .then(function () {
         keepTurf();
         offerUndo(payload.client_uuid, door, prev, outcome);
+        $("undo").focus({ preventScroll: true });  // not <body>: the next step is one Tab away
         if (navigator.onLine) outbox.sync();
       }, function (error) {
         door.last_outcome = prev;
@@ -176,19 +178,41 @@
       draw();
       keepTurf();
       showToast("Undone: " + fullAddress(last.door) + " is back on the list.", false);
+      var card = $("next-door-button");
+      if (card) card.focus({ preventScroll: true });  // the Undo button is gone: not <body>
       setTimeout(function () { if (!undoable) $("toast").hidden = true; }, 4000);
     });
   }
 
-  /** Follow the phone's position when the volunteer allows it (never required). */
-  function watchPosition() {
+  var watching = false;         // a watchPosition is running
+  var wantCentre = false;       // "Where am I?" waits for the first fix to centre the map
+
+  /** Follow the phone's position (never required). The browser asks the volunteer only when
+   *  they open a door to log it or tap "Where am I?"; a page load never asks, it only follows
+   *  a position allowed before. `centre` moves the map to the "you are here" dot. */
+  function locate(centre) {
     if (!navigator.geolocation) return;
+    if (centre) wantCentre = true;
+    if (watching) {
+      if (centre && lastFix) fieldapp.walkmap.centre(mapView, lastFix.lat, lastFix.lon);
+      return;
+    }
+    watching = true;
     navigator.geolocation.watchPosition(function (fix) {
       lastFix = { lat: fix.coords.latitude, lon: fix.coords.longitude,
                   accuracy: Math.round(fix.coords.accuracy * 10) / 10, at: Date.now() };
       fieldapp.walkmap.setPosition(mapView, lastFix.lat, lastFix.lon, lastFix.accuracy);
-    }, function () { /* refused or unavailable: knocks are saved without a position */ },
+      if (wantCentre) { wantCentre = false; fieldapp.walkmap.centre(mapView, lastFix.lat, lastFix.lon); }
+    }, function () { watching = false; /* refused or unavailable: knocks are saved without one */ },
     { enableHighAccuracy: true, maximumAge: 30000, timeout: 60000 });
+  }
+
+  /** At load, follow the position only if the volunteer allowed it before (no prompt). */
+  function followIfAllowed() {
+    if (!navigator.permissions || !navigator.geolocation) return;
+    navigator.permissions.query({ name: "geolocation" }).then(function (status) {
+      if (status.state === "granted") locate(false);
+    }, function () {});
   }
 
   function showTurf(result) {
@@ -202,7 +226,7 @@
           tiles: cfg.tiles, attribution: cfg.attribution, onDoor: openDoor });
       }
       draw();
-      watchPosition();
+      followIfAllowed();
       fieldapp.ready = true;
     });
   }
@@ -230,6 +254,7 @@
   function start() {
     var cfg = store.config();
     $("undo").addEventListener("click", undo);
+    if ($("where-am-i")) $("where-am-i").addEventListener("click", function () { locate(true); });
     window.addEventListener("online", function () { setTimeout(refresh, 2000); });
     var workerReady = fieldapp.app.boot();
     var loaded = store.fetchJson(cfg.turfUrl).then(showTurf, function () {

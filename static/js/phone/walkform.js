@@ -7,6 +7,24 @@
   var fieldapp = window.fieldapp = window.fieldapp || {};
 
   var current = null;   // {door, script, onSave, answers, voterId}
+  var opener = null;    // the control that opened the sheet: focus goes back to it
+  var groups = 0;       // ids for the questions' labels
+
+  /** A question's text, and its answers as a group named by it (a screen reader reads
+   *  "How likely..., group, 4, toggle button", not a bare "4"). */
+  function question(box, text, answers) {
+    var p = document.createElement("p");
+    p.className = "question";
+    p.id = "q-label-" + (++groups);
+    p.textContent = text;
+    box.appendChild(p);
+    if (answers.tagName === "INPUT") answers.setAttribute("aria-labelledby", p.id);
+    else {
+      answers.setAttribute("role", "group");
+      answers.setAttribute("aria-labelledby", p.id);
+    }
+    box.appendChild(answers);
+  }
 
   function $(id) { return document.getElementById(id); }
 
@@ -78,11 +96,7 @@
     var who = $("talk-voters");
     who.textContent = "";
     if (current.door.voters.length) {
-      var label = document.createElement("p");
-      label.className = "question";
-      label.textContent = "Who did you talk to?";
-      who.appendChild(label);
-      who.appendChild(choiceRow(current.door.voters.map(function (v) {
+      question(who, "Who did you talk to?", choiceRow(current.door.voters.map(function (v) {
         return { label: v.name, value: v.id };
       }), function (id) { current.voterId = id; }));
     }
@@ -95,17 +109,13 @@
       box.appendChild(intro);
     }
     current.script.forEach(function (q) {
-      var text = document.createElement("p");
-      text.className = "question";
-      text.textContent = q.text;
-      box.appendChild(text);
       if (q.kind === "multi") {  // sent as "12,15": the server's multiple-choice form
-        box.appendChild(multiRow(q.choices, function (ids) {
+        question(box, q.text, multiRow(q.choices, function (ids) {
           if (ids.length) current.answers[q.id] = ids.join(",");
           else delete current.answers[q.id];
         }));
       } else if (q.kind !== "text") {  // choice, scale, yesno: one answer
-        box.appendChild(choiceRow(q.choices.map(function (c) {
+        question(box, q.text, choiceRow(q.choices.map(function (c) {
           return { label: c.label, value: c.id };
         }), function (id) {
           if (id === null) delete current.answers[q.id];
@@ -118,7 +128,7 @@
           if (input.value.trim()) current.answers[q.id] = input.value.trim();
           else delete current.answers[q.id];
         });
-        box.appendChild(input);
+        question(box, q.text, input);
       }
     });
     $("talk-note").value = "";
@@ -126,9 +136,10 @@
     $("talk-form").scrollIntoView({ block: "start" });
   }
 
+  /** Close, then record; the walk list moves focus to the toast's Undo once it is saved. */
   function save(code, extra) {
     var done = current;
-    close();
+    close(true);
     done.onSave(code, extra || {});
   }
 
@@ -140,20 +151,43 @@
     $("sheet-voters").textContent = door.voters.map(function (v) { return v.name; }).join(", ");
     $("talk-form").hidden = true;
     drawOutcomes();
-    $("sheet").hidden = false;
+    var sheet = $("sheet");
+    opener = document.activeElement !== document.body ? document.activeElement : null;
+    sheet.hidden = false;
+    // Modal where <dialog> is known: the page behind is inert, Tab stays in the sheet.
+    if (typeof sheet.showModal === "function" && !sheet.open) sheet.showModal();
     document.body.classList.add("sheet-open");
     var first = $("outcome-grid").querySelector("button");
     if (first) first.focus({ preventScroll: true });
   }
 
-  function close() {
+  /** The door's own button (in the list, redrawn since, or the next-door card). */
+  function doorButton(door) {
+    var card = $("next-door-button");
+    if (opener && opener.id === "next-door-button" && card) return card;
+    return document.querySelector(".door[data-household-id='" + door.id + "']") || card;
+  }
+
+  /** Close the sheet; unless a knock was saved, focus goes back to the door it was opened on. */
+  function close(saved) {
+    var door = current && current.door;
     current = null;
-    $("sheet").hidden = true;
+    var sheet = $("sheet");
+    if (sheet.open && typeof sheet.close === "function") sheet.close();
+    sheet.hidden = true;
     document.body.classList.remove("sheet-open");
+    if (saved !== true && door) {
+      var back = doorButton(door);
+      if (back) back.focus({ preventScroll: true });
+    }
+    opener = null;
   }
 
   function start() {
-    $("sheet-close").addEventListener("click", close);
+    $("sheet-close").addEventListener("click", function () { close(); });
+    // Escape: the dialog's own cancel (modal), or the key itself where there is no <dialog>.
+    $("sheet").addEventListener("cancel", function (e) { e.preventDefault(); close(); });
+    $("sheet").addEventListener("close", function () { if (current) close(); });
     document.addEventListener("keydown", function (e) { if (e.key === "Escape" && current) close(); });
     $("talk-form").addEventListener("submit", function (event) {
       event.preventDefault();

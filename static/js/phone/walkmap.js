@@ -177,7 +177,8 @@
     if (!view.here) {
       view.here = {
         ring: L.circle([lat, lon], { radius: accuracy || 10, color: "#0b63ce", weight: 1, fillOpacity: 0.1 }).addTo(view.map),
-        dot: L.circleMarker([lat, lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#0b63ce", fillOpacity: 1 }).addTo(view.map),
+        dot: L.circleMarker([lat, lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#0b63ce", fillOpacity: 1,
+                                          className: "you-are-here" }).bindTooltip("You are here").addTo(view.map),
       };
     } else {
       view.here.ring.setLatLng([lat, lon]).setRadius(accuracy || 10);
@@ -185,5 +186,11 @@
     }
   }
 
-  fieldapp.walkmap = { init: init, update: update, setPosition: setPosition };
+  /** "Where am I?": the map moves to the volunteer's dot (keeping the zoom if close enough). */
+  function centre(view, lat, lon) {
+    if (!view) return;
+    view.map.setView([lat, lon], Math.max(view.map.getZoom(), 16));
+  }
+
+  fieldapp.walkmap = { init: init, update: update, setPosition: setPosition, centre: centre };
 })();
