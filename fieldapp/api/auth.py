@@ -30,6 +30,13 @@ def on_connection(view):
     return view
 
 
+def knock_delivery(view):
+    """Mark a view that delivers a phone's knocks: a volunteer deactivated since may still call
+    it, so knocks logged before the deactivation are not lost (fieldapp/auth/api_callers.py)."""
+    view.knock_delivery = True
+    return view
+
+
 @bp.before_request
 def authenticate():
     """Refuse anonymous calls; demand the CSRF header when a browser session is used.
@@ -44,6 +51,9 @@ def authenticate():
     caller = _identify()
     if caller is None:
         return json_error(401, "unauthorized", _refusal())
+    view = current_app.view_functions.get(request.endpoint)
+    if caller.deactivated_at is not None and not getattr(view, "knock_delivery", False):
+        return json_error(401, "unauthorized", "This account is deactivated.")
     g.api_caller = caller
     if caller.token_touched:  # the token's last use moved (at most once a minute): keep it
         api_database().commit()

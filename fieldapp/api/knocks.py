@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import current_app, jsonify, request
 
-from fieldapp.api.auth import api_caller, api_database, on_connection
+from fieldapp.api.auth import api_caller, api_database, knock_delivery, on_connection
 from fieldapp.api.blueprint import bp
 from fieldapp.canvass import held as held_knocks
 from fieldapp.canvass.knocks import MAX_BATCH, knock_json, record_knocks
@@ -27,6 +27,7 @@ def _far_metres() -> float:
 
 
 @bp.post("/knocks")
+@knock_delivery
 @on_connection  # a fresh knock is one INSERT ... UPDATE statement on PostgreSQL
 def post_knock():
     """Record one knock: 201 the first time, 200 for a replay, 202 held, 409 a reused UUID."""
@@ -35,7 +36,8 @@ def post_knock():
         return json_error(422, "invalid", "The body must be a JSON object.",
                           {"body": "expected a JSON object"})
     connection = api_database()
-    result = record_knocks(connection, api_caller().user_id, [body], far_metres=_far_metres())[0]
+    result = record_knocks(connection, api_caller().user_id, [body], far_metres=_far_metres(),
+                           logged_by=api_caller().deactivated_at)[0]
     # Commit first: SQLite's write lock is held until then, and other phones wait on it.
     connection.commit()
     status = STATUS_CODES[result.status]
@@ -47,6 +49,7 @@ def post_knock():
 
 
 @bp.post("/knocks/batch")
+@knock_delivery
 def post_knock_batch():
     """Record up to 500 knocks from a phone's outbox; each item gets its own verdict."""
     body = request.get_json(silent=True)
@@ -56,12 +59,14 @@ def post_knock_batch():
     if len(knocks) > MAX_BATCH:
         return json_error(422, "invalid", f"At most {MAX_BATCH} knocks per batch.",
                           {"knocks": f"{len(knocks)} sent, {MAX_BATCH} allowed"})
-    results = record_knocks(db.session, api_caller().user_id, knocks, far_metres=_far_metres())
+    results = record_knocks(db.session, api_caller().user_id, knocks, far_metres=_far_metres(),
+                            logged_by=api_caller().deactivated_at)
     db.session.commit()
     return jsonify({"results": [result.as_json() for result in results]})
 
 
 @bp.post("/knocks/review")
+@knock_delivery
 def post_knock_review():
     """Keep an item the phone could not get accepted, for an organizer's review: 201, or
     200 for a replay of the same client_uuid."""

@@ -29,31 +29,39 @@ class ApiCaller:
     user_id: int
     via_token: bool
     token_touched: bool = False  # the token's last use was written: the caller must commit
+    # Set when the user was deactivated after this credential's phone logged its knocks: such a
+    # caller may only deliver knocks (api/auth.py), judged as of this moment (canvass/knocks.py).
+    deactivated_at: dt.datetime | None = None
 
 
 _TOKEN = DirectStatement(
     sa.select(ApiToken.id, ApiToken.user_id, ApiToken.revoked_at, ApiToken.last_used_at,
-              ApiToken.expires_at, User.active)
+              ApiToken.expires_at, User.active, User.deactivated_at)
     .join(User, User.id == ApiToken.user_id)
     .where(ApiToken.token_hash == sa.bindparam("hash")))
 _TOUCH_TOKEN = DirectStatement(
     sa.update(ApiToken).where(ApiToken.id == sa.bindparam("token_id"))
     .values(last_used_at=sa.bindparam("now", type_=ApiToken.last_used_at.type)))
 _SESSION = DirectStatement(
-    sa.select(LoginSession.user_id, LoginSession.revoked_at, LoginSession.expires_at, User.active)
+    sa.select(LoginSession.user_id, LoginSession.revoked_at, LoginSession.expires_at, User.active,
+              User.deactivated_at)
     .join(User, User.id == LoginSession.user_id)
     .where(LoginSession.token_hash == sa.bindparam("hash")))
 
 
 def caller_for_api_token(db: Session, raw: str, now: dt.datetime | None = None) -> ApiCaller | None:
-    """The caller behind a live, unexpired API token of an active user, or None."""
+    """The caller behind a live, unexpired API token of an active user, or None (or, for a
+    token its user's deactivation revoked, a caller that may only deliver knocks)."""
     found = _TOKEN.rows(db, {"hash": hash_token(raw)})
-    if not found or found[0].revoked_at is not None or not found[0].active:
+    if not found:
         return None
     token = found[0]
     now = now or utcnow()
     if _aware(token.expires_at) <= now:
         return None
+    if not token.active or token.revoked_at is not None:
+        cutoff = _revoked_by_deactivation(token)
+        return None if cutoff is None else ApiCaller(token.user_id, True, deactivated_at=cutoff)
     touched = token.last_used_at is None or now - token.last_used_at > TOKEN_USE_PRECISION
     if touched:
         _TOUCH_TOKEN.many(db, [{"token_id": token.id, "now": now}])
@@ -88,7 +96,18 @@ def caller_for_login_session(db: Session, token: str,
     if not found:
         return None
     login = found[0]
-    if not login_is_live(login.revoked_at, login.expires_at, login.active, now or utcnow()):
-        return None
+    now = now or utcnow()
+    if not login_is_live(login.revoked_at, login.expires_at, login.active, now):
+        cutoff = _revoked_by_deactivation(login) if _aware(login.expires_at) > now else None
+        return None if cutoff is None else ApiCaller(login.user_id, False, deactivated_at=cutoff)
     return ApiCaller(login.user_id, via_token=False)
+
+
+def _revoked_by_deactivation(credential) -> dt.datetime | None:
+    """When the credential's user was deactivated, if that (not a log-out or revocation before
+    it) is what ended the credential: knocks its phone logged until then are still facts."""
+    if credential.active or credential.deactivated_at is None or credential.revoked_at is None:
+        return None
+    deactivated = _aware(credential.deactivated_at)
+    return deactivated if _aware(credential.revoked_at) >= deactivated else None
 

@@ -93,10 +93,16 @@ def set_active(db: Session, actor: User | None, user: User, active: bool) -> Non
             if membership.role == "admin" and _admin_count(db, membership.organization_id) <= 1:
                 raise DomainError("A chapter needs an admin: make someone else admin first.",
                                   {"user": "the last admin of a chapter"})
+        # Stamped before the revocations: a credential revoked at or after it was revoked by
+        # this deactivation, and may still deliver knocks logged before it (api_callers.py).
+        if user.active:
+            user.deactivated_at = utcnow()
         end_all_sessions(db, user.id)
         db.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id,
                                              ApiToken.revoked_at.is_(None))
                    .values(revoked_at=utcnow()).execution_options(synchronize_session=False))
+    else:
+        user.deactivated_at = None
     user.active = active
     db.flush()
 

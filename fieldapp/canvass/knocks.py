@@ -99,15 +99,18 @@ class _Context:
     questions: dict[int, tuple[int, str, set[int]]]
     history: dict[int, list[Any]] = field(default_factory=dict)  # door -> HISTORY rows
     trusted: bool = False  # an organizer accepting a held knock: no turf or undo checks
+    logged_by: dt.datetime | None = None  # the sender's deactivation: later knocks are held
 
 
 def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any],
                   now: dt.datetime | None = None, far_metres: float = 150.0,
-                  trusted: bool = False) -> list[KnockResult]:
+                  trusted: bool = False,
+                  logged_by: dt.datetime | None = None) -> list[KnockResult]:
     """Judge and store knocks; results come back in the order given.
 
     `trusted`: an organizer accepts these (held) knocks, so the door and undo-window checks
-    are theirs, already made.
+    are theirs, already made. `logged_by`: the sender was deactivated then; knocks logged
+    later are held for review, earlier ones judged as usual.
 
     A UUID seen before is found by the INSERT itself (ON CONFLICT DO NOTHING), not by a read
     ahead of it: a fresh knock, the common case, then costs no lookup of earlier knocks.
@@ -127,7 +130,7 @@ def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any]
     # Core statements, on the session's connection (in its transaction) when given a session
     conn = db if isinstance(db, sa.Connection) else db.connection()
     ctx = _load_context(conn, user_id, inputs)
-    ctx.trusted = trusted
+    ctx.trusted, ctx.logged_by = trusted, logged_by
     doubtful = {door_id for door_id, door in ctx.doors.items() if not door.allowed}
     if doubtful and not trusted:  # only then: the door's past, for knocks logged offline
         for row in conn.execute(sql.HISTORY, {"uid": user_id, "ids": list(doubtful)}):
@@ -266,6 +269,8 @@ def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: di
     door = ctx.doors.get(item.household_id)
     if door is None:
         return _held(item, None, "no such door (deleted, or never in this app)")
+    if ctx.logged_by is not None and item.knocked_at > ctx.logged_by:
+        return _held(item, door, "logged after the volunteer was deactivated")
     turf_id = door.turf_id if door.allowed or ctx.trusted else _in_turf_then(item, ctx)
     if not (door.allowed or ctx.trusted) and turf_id is None:
         return _held(item, door, NOT_YOURS)
