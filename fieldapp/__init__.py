@@ -101,6 +101,7 @@ VIEW_MODULES = (
     "fieldapp.auth.team_views",
     "fieldapp.races.views",
     "fieldapp.races.district_views",
+    "fieldapp.streets.views",
     "fieldapp.races.setup_views",
     "fieldapp.races.script_views",
     "fieldapp.voters.pin_views",

@@ -41,6 +41,8 @@ def register(app: Flask) -> None:
 
     from fieldapp.turf.commands import turf
     from fieldapp.voters.commands import imports
+    from fieldapp.streets.commands import streets
 
+    imports.add_command(streets)  # `flask imports streets`: the street network (issue 17)
     for group in (users, demo, orgs, races, turf, imports, jobs):
         app.cli.add_command(group)

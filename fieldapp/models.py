@@ -3,6 +3,7 @@ from fieldapp.auth.models import ApiToken, Invite, LoginSession, Membership, Use
 from fieldapp.canvass.models import DoorKnock, HeldKnock  # noqa: F401
 from fieldapp.jobs.models import Job  # noqa: F401
 from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion  # noqa: F401
+from fieldapp.streets.models import DoorStreet, StreetNetworkRecord  # noqa: F401
 from fieldapp.turf.membership import DoorTurfSpan  # noqa: F401
 from fieldapp.turf.models import Assignment, Turf  # noqa: F401
 from fieldapp.voters.models import (  # noqa: F401

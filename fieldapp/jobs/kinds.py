@@ -39,5 +39,8 @@ DISTRICT_IMPORT = JobKind("district_import", "District boundary import", "steps"
                           "fieldapp.races.jobs:run_district_import")
 TURF_CUT = JobKind("turf_cut", "Automatic turf cut", "turfs", "fieldapp.turf.jobs:run_turf_cut")
 GEOCODE = JobKind("geocode", "Geocoding", "doors", "fieldapp.voters.jobs:run_geocode")
+STREET_IMPORT = JobKind("street_import", "Street network import", "steps",
+                        "fieldapp.streets.jobs:run_street_import")
 
-KINDS = {kind.name: kind for kind in (VOTER_IMPORT, DISTRICT_IMPORT, TURF_CUT, GEOCODE)}
+KINDS = {kind.name: kind for kind in (VOTER_IMPORT, DISTRICT_IMPORT, TURF_CUT, GEOCODE,
+                                      STREET_IMPORT)}

@@ -82,6 +82,8 @@ class StreetNetwork:
     barrier: np.ndarray                 # (s,) bool: crossed at intersections only
     barrier_lines: list[LineString]     # not walkable: motorway, rail, water
     regions: list = field(default_factory=list)  # shapely Polygons
+    cut_lines: list = field(default_factory=list)  # barrier lines + barrier streets: regions
+    bbox: tuple | None = None                      # (south, west, north, east) of the regions
     _region_tree: object = None
 
     @property
@@ -173,6 +175,7 @@ def build_network(ways: Sequence[Way], bbox: tuple[float, float, float, float] |
                         barrier=np.array([k in BARRIER_STREETS for k in kinds], bool),
                         barrier_lines=bars)
     net.regions = _regions(proj, bbox, cut_lines)
+    net.cut_lines, net.bbox = cut_lines, tuple(float(b) for b in bbox)
     return net
 
 

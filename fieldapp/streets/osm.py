@@ -46,13 +46,16 @@ class _Ways(osmium.SimpleHandler):
 
 
 def read_osm(path: str, bbox: tuple[float, float, float, float],
-             margin_deg: float = MARGIN_DEG) -> list[Way]:
-    """Walkable and barrier ways of `path` near `bbox` (south, west, north, east)."""
+             margin_deg: float = MARGIN_DEG, fmt: str | None = None) -> list[Way]:
+    """Walkable and barrier ways of `path` near `bbox` (south, west, north, east).
+
+    `fmt` ('osm', 'osm.bz2', 'osm.pbf') for a file whose name does not say (an upload)."""
     box = (bbox[0] - margin_deg, bbox[1] - margin_deg, bbox[2] + margin_deg,
            bbox[3] + margin_deg)
     handler = _Ways(box)
     try:
-        handler.apply_file(str(path), locations=True, idx="flex_mem")
+        source = osmium.io.File(str(path), fmt) if fmt else str(path)
+        handler.apply_file(source, locations=True, idx="flex_mem")
     except RuntimeError as exc:
         raise ValueError(f"{path} is not an OpenStreetMap file pyosmium can read: {exc}") from exc
     return handler.ways

@@ -128,6 +128,7 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     """
     from fieldapp.turf.boundaries import turf_boundaries
     from fieldapp.turf.cutting import cut_turfs
+    from fieldapp.streets.turfs import street_cut  # streets builds on turf: no import cycle
     from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
 
     check_target(target)
@@ -143,7 +144,9 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     ids = np.array([r.id for r in rows])
     coords = np.array([(r.lat, r.lon) for r in rows], dtype=float)
     groups = np.unique([r.building_key or str(r.id) for r in rows], return_inverse=True)[1]
-    result = cut_turfs(coords, target, group_ids=groups)
+    # With a street network the cut is by block face and routed along the streets (issue 17).
+    street = street_cut(db, race, [int(i) for i in ids], coords, target, groups)
+    result = street.cut if street else cut_turfs(coords, target, group_ids=groups)
     summary.warnings.extend(result.warnings)
     labels = np.asarray(result.labels)
     turf_count = int(labels.max()) + 1
@@ -161,7 +164,8 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     routes = []
     for index in range(turf_count):
         members = np.flatnonzero(labels == index)
-        routes.append((members, *_route(coords[members], [streets[i] for i in members])))
+        routes.append((members, *(street.route(members) if street else
+                                  _route(coords[members], [streets[i] for i in members]))))
         if progress:
             progress(index + 1, turf_count)
     for turf in plan.retire:
@@ -212,6 +216,7 @@ def _route(coords: np.ndarray, street_keys: list[str],
 
 def route_turf(db: Session, turf: Turf) -> None:
     """Recompute a turf's walk order and route (after any change of its doors or start)."""
+    from fieldapp.streets.turfs import street_route  # streets builds on turf: no import cycle
     doors = db.execute(sa.select(Household.id, Household.lat, Household.lon, Household.street_key)
                        .where(Household.turf_id == turf.id, Household.lat.is_not(None))
                        .order_by(Household.walk_seq, Household.id)).all()
@@ -221,7 +226,9 @@ def route_turf(db: Session, turf: Turf) -> None:
         return
     coords = np.array([(d.lat, d.lon) for d in doors], dtype=float)
     start = (turf.start_lat, turf.start_lon) if turf.start_lat is not None else None
-    order, turf.route, turf.route_length_m = _route(coords, [d.street_key for d in doors], start)
+    routed = None if start else street_route(db, turf.race, [d.id for d in doors], coords, None)
+    order, turf.route, turf.route_length_m = routed or _route(
+        coords, [d.street_key for d in doors], start)
     db.execute(sa.update(Household),
                [{"id": doors[k].id, "walk_seq": seq} for seq, k in enumerate(order)])
     db.flush()

@@ -18,6 +18,8 @@ ORGANIZER_PAGES = [
     ("POST", "/orgs/ny-wfp/members/{volunteer}/reactivate", {}, 302),
     ("GET", "/races/{race}/district", {}, 200),
     ("POST", "/races/{race}/district", {}, 422),  # no file chosen
+    ("GET", "/races/{race}/streets", {}, 200),
+    ("POST", "/races/{race}/streets", {}, 422),  # no file chosen
     ("GET", "/races/{race}/ungeocoded", {}, 200),
     ("GET", "/races/{race}/import", {}, 200),
     ("POST", "/races/{race}/import", {}, 422),  # no file chosen
