@@ -150,3 +150,23 @@ def test_street_page_upload_runs_as_a_job(db, client, auth, run_jobs, tmp_path):
                        data={"file": (io.BytesIO(b"hello, world"), "streets.osm")},
                        content_type="multipart/form-data")
     assert junk.status_code == 422 and b"neither an OpenStreetMap extract" in junk.data
+
+
+def test_walk_sheet_and_turf_page_show_time_and_group_units(db, client, auth, runner, tmp_path):
+    c = streets_world.city()
+    race, _ = streets_world.race_with_doors(db, c)
+    factories.user(db, "o@example.org", race.organization, role="organizer")
+    db.commit()
+    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
+    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
+    db.expire_all()
+    turf = max(db.scalars(sa.select(Turf).where(Turf.race_id == race.id)),
+               key=lambda t: sum(1 for d in t.households if d.unit))
+    auth.login("o@example.org")
+    sheet = client.get(f"/turfs/{turf.id}/sheet").get_data(as_text=True)
+    assert " min" in sheet and "km, about" in sheet
+    units = [d for d in turf.households if d.unit]
+    # The second unit of a building is listed under the first, without its address again.
+    assert units and f"↳ #{units[1].unit}" in sheet
+    page = client.get(f"/turfs/{turf.id}").get_data(as_text=True)
+    assert "km, about" in page
