@@ -141,7 +141,7 @@ def turfs_map(race_id: int):
     f = listing.parse_filter(request.args)
     f.page, f.per_page = 1, MAP_TURFS
     page = listing.list_turfs(db.session, race, f)
-    boundaries = dict(db.execute(sa.select(Turf.id, Turf.boundary)
+    boundaries = dict(db.session.execute(sa.select(Turf.id, Turf.boundary)
                                  .where(Turf.id.in_([r.id for r in page.rows]))).all())
     summaries = [TurfSummary(id=row.id, name=row.name, boundary=boundaries.get(row.id),
                              doors=row.doors, knocked=row.knocked,
