@@ -56,6 +56,10 @@ def polish(labels: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np
                     break
         if not improved:
             break
+    if ((size < lo) | (size > hi)).any():  # no single move helps: chains of moves may
+        from fieldapp.streets.chains import fix_by_chains  # chains builds on this module
+
+        labels = fix_by_chains(labels, weight, nbr, move_nbr, size, lo, hi)
     return labels
 
 

@@ -163,3 +163,17 @@ def test_cul_de_sac_is_walked_in_and_out_once():
     # Optimal: the street end to end (270 m) plus the court in and out (2 x 110 m) plus
     # crossings; far below walking the street twice.
     assert r.length_m < 270 + 2 * 110 + 8 * 10 + 2 * 10 * len(r.stops)
+
+
+def test_chains_of_moves_fix_a_turf_no_single_move_can():
+    """Six faces of 5 doors in a row, turfs [0 0 0 | 1 1 | 2], bounds 8-12: turf 0 is over,
+    its neighbour 1 is full, only 2 has room: one face goes 0 -> 1 and one 1 -> 2."""
+    from fieldapp.streets.chains import fix_by_chains
+
+    weight = np.full(6, 5.0)
+    labels = np.array([0, 0, 0, 1, 1, 2])
+    nbr = [[j for j in (i - 1, i + 1) if 0 <= j < 6] for i in range(6)]
+    size = np.bincount(labels, weight).astype(float)
+    out = fix_by_chains(labels.copy(), weight, nbr, nbr, size, 8, 12)
+    assert list(out) == [0, 0, 1, 1, 2, 2]
+    assert list(np.bincount(out, weight)) == [10.0, 10.0, 10.0]
