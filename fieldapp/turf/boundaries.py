@@ -23,6 +23,7 @@ from fieldapp.turf.geometry import LocalProjection, project, unique_locations
 HULL_BUFFER_M = 60.0
 OUTSIDE_DOOR_M = 10.0
 GRID_M = 0.001  # snapping grid (metres) for the robust fallbacks
+SLIVER_M2 = 1.0  # pieces of a partial cut's turf smaller than this are rounding, not ground
 
 
 def turf_boundaries(coords: np.ndarray, labels: np.ndarray, clip: BaseGeometry | None = None,
@@ -67,6 +68,11 @@ def turf_boundaries(coords: np.ndarray, labels: np.ndarray, clip: BaseGeometry |
                 for idx in splits[:k]]
         merged = [_clip(m, z) if len(idx) else m for m, z, idx in zip(merged, near, splits)]
     merged = _disjoint(merged)
+    if exclude is not None and not exclude.is_empty:
+        # Squeezed between existing turfs, a new turf can keep a sliver of a few cm^2 whose
+        # rounding back to degrees overlaps its neighbours by more than its own size
+        # (Hypothesis: duplicate doors in a 20 m patch). No door stands on such ground.
+        merged = [_without_slivers(g) for g in merged]
     lonlat = shapely.transform(np.array(merged, dtype=object), lambda p: proj.inverse_lonlat(p))
     # Back in degrees a vertex pair a hair apart can collapse: repair, keep the polygons.
     return [_polygonal(g if g.is_valid else shapely.make_valid(g)) for g in lonlat]
@@ -175,6 +181,14 @@ def _dissolve(cells: np.ndarray) -> BaseGeometry:
         except shapely.errors.GEOSException:
             continue
     return shapely.make_valid(attempts[-1]())
+
+
+def _without_slivers(geom: BaseGeometry) -> BaseGeometry:
+    """The polygonal parts of geom of at least SLIVER_M2, as one (possibly empty) shape."""
+    parts = [p for p in shapely.get_parts(_polygonal(geom)) if p.area >= SLIVER_M2]
+    if len(parts) == len(shapely.get_parts(geom)):
+        return geom
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def _polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
