@@ -17,6 +17,7 @@ from shapely.geometry import LineString
 from shapely.ops import substring
 
 from fieldapp.streets.distance import StreetDistances
+from fieldapp.streets.tour import improve_path
 from fieldapp.turf.walk_order import _open_path
 
 WALK_M_PER_MIN = 75.0      # 4.5 km/h
@@ -67,7 +68,7 @@ def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group
         far = ~np.isfinite(dist)
         if far.any():  # doors on streets that do not meet: a long way round, never a crash
             dist = np.where(far, 3 * float(dist[~far].max(initial=1000.0)), dist)
-        order = _open_path(dist, None, seconds)
+        order = improve_path(dist, _open_path(dist, None, seconds))
     else:
         order = np.zeros(1, np.int64)
     length = float(sum(dist[a, b] for a, b in zip(order[:-1], order[1:])))
