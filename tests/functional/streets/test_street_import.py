@@ -144,6 +144,8 @@ def test_street_page_upload_runs_as_a_job(db, client, auth, run_jobs, tmp_path):
                            content_type="multipart/form-data")
     assert response.status_code == 302 and "/jobs/" in response.headers["Location"]
     run_jobs()
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Street network import" in job_page and "street segments" in job_page
     page = client.get(f"/races/{race.id}/streets")
     assert b"street segments" in page.data and b"city.osm" in page.data
     junk = client.post(f"/races/{race.id}/streets",
