@@ -11,6 +11,7 @@ import osmium
 
 from fieldapp.streets.network import Way, classify
 
+STREET_KEYS = ("highway", "railway", "waterway", "natural")
 MARGIN_DEG = 0.003  # ~300 m: streets just outside the district still connect it
 
 
@@ -26,6 +27,14 @@ class _Ways(osmium.SimpleHandler):
 
     def way(self, w) -> None:  # noqa: D102 - pyosmium callback
         self.seen += 1
+        s, west, north, e = self.box
+        # Far from the district, most of a big extract: rejected before its tags are read.
+        for n in w.nodes:
+            loc = n.location
+            if loc.valid() and s <= loc.lat <= north and west <= loc.lon <= e:
+                break
+        else:
+            return
         kind = classify({t.k: t.v for t in w.tags})
         if kind is None:
             return
@@ -37,9 +46,6 @@ class _Ways(osmium.SimpleHandler):
         if len(coords) < len(w.nodes):
             self.incomplete += 1
         if len(coords) < 2:
-            return
-        s, west, north, e = self.box
-        if not any(s <= la <= north and west <= lo <= e for la, lo in coords):
             return
         self.ways.append(Way(coords=coords, kind=kind, name=w.tags.get("name", ""),
                              node_ids=ids))
@@ -55,7 +61,10 @@ def read_osm(path: str, bbox: tuple[float, float, float, float],
     handler = _Ways(box)
     try:
         source = osmium.io.File(str(path), fmt) if fmt else str(path)
-        handler.apply_file(source, locations=True, idx="flex_mem")
+        # Only ways with these keys reach Python (the node locations are still all kept).
+        handler.apply_file(source, locations=True, idx="flex_mem",
+                           filters=[osmium.filter.KeyFilter(*STREET_KEYS).enable_for(
+                               osmium.osm.WAY)])
     except RuntimeError as exc:
         raise ValueError(f"{path} is not an OpenStreetMap file pyosmium can read: {exc}") from exc
     return handler.ways
