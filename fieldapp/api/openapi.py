@@ -49,6 +49,30 @@ KNOCK_IN = {
         "voids": {"type": "string", "format": "uuid",
                   "description": "Undo: the client_uuid of a knock logged, and received by "
                                  "the server, within the last minute (else held)."},
+        "talked_to": {"type": "array", "maxItems": 20, "description":
+                      "A conversation's people, each with their own answers: a voter of the "
+                      "door (`voter_id`) or a person met there who is not on the list "
+                      "(`person`, added once by its client_uuid). Replaces `voter_id` and "
+                      "`answers`; an outcome 'contact' with none needs `someone_else`.",
+                      "items": {"type": "object", "properties": {
+                          "voter_id": {"type": "integer", "minimum": 1},
+                          "person": {"type": "object", "required": ["client_uuid"],
+                                     "properties": {
+                              "client_uuid": {"type": "string", "format": "uuid"},
+                              "first_name": {"type": "string", "maxLength": 100},
+                              "last_name": {"type": "string", "maxLength": 100},
+                              "phone": {"type": "string", "maxLength": 40},
+                              "email": {"type": "string", "maxLength": 254}}},
+                          "answers": {"type": "object", "additionalProperties": {
+                              "type": ["integer", "string"]}}}}},
+        "someone_else": {"type": "boolean",
+                         "description": "Talked to someone else at the door (no one listed)."},
+        "new_door": {"type": "object", "required": ["client_uuid"], "description":
+                     "A unit or door missing from the list, next to `household_id` (where the "
+                     "canvasser stands): the knock is logged there; added once by its uuid.",
+                     "properties": {"client_uuid": {"type": "string", "format": "uuid"},
+                                    "unit": {"type": "string", "maxLength": 50},
+                                    "address_line": {"type": "string", "maxLength": 300}}},
     },
 }
 HELD = {"type": "object", "required": ["status", "held_id"], "properties": {
@@ -245,7 +269,9 @@ DOCUMENT = {
                 "knocked_at": {"type": "string", "format": "date-time"},
                 "received_at": {"type": "string", "format": "date-time"},
                 "distance_m": {"type": ["number", "null"]}, "flagged_far": {"type": "boolean"},
-                "voids_knock_id": {"type": ["integer", "null"]}}},
+                "voids_knock_id": {"type": ["integer", "null"]},
+                "talked_to": {"type": ["array", "null"], "items": {"type": "object"}},
+                "someone_else": {"type": "boolean"}}},
             "Job": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "race_id": {"type": "integer"},
                 "kind": {"enum": ["voter_import", "district_import", "turf_cut", "geocode"]},

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.util import identity_key
 
 from fieldapp.canvass import knock_sql as sql
+from fieldapp.canvass import talk
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.held import Hold, store_held
 from fieldapp.canvass.knock_sql import DOOR, KNOCK
@@ -86,6 +87,7 @@ def knock_json(knock: Knock) -> dict[str, Any]:
         "received_at": knock["received_at"].isoformat(), "location": location,
         "distance_m": None if distance is None else round(distance, 1),
         "flagged_far": knock["flagged_far"], "voids_knock_id": knock["voids_knock_id"],
+        "talked_to": knock.get("talked_to"), "someone_else": bool(knock.get("someone_else")),
     }
 
 
@@ -144,7 +146,13 @@ def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any]
     refused = {item.client_uuid for item, result in zip(parsed, results)
                if isinstance(item, KnockInput) and result.status in ("held", "invalid")}
     _load_seen(conn, user_id, refused - ctx.existing.keys(), ctx)
+    new_doors = {i.client_uuid: i.new_door for i in inputs if i.new_door is not None}
+    if new_doors and fresh:
+        begin_writes(conn)  # the door and its knock: one transaction
+        talk.add_doors(conn, user_id, fresh, new_doors, now)
     lost = _write(conn, user_id, fresh, voids, ctx) if fresh else set()
+    if fresh:
+        talk.add_people(conn, user_id, fresh.values(), now)
     if fresh and not isinstance(db, sa.Connection):
         _expire_loaded_doors(db, {knock["household_id"] for knock in fresh.values()})
     again = lost | (refused & ctx.existing.keys())
@@ -207,7 +215,8 @@ def _load_context(conn: sa.Connection, user_id: int, inputs: list[KnockInput]) -
     uuids = {i.void_client_uuid for i in inputs if i.void_client_uuid}
     # An undo needs its target; a batch with one reads all its UUIDs.
     existing = _seen(conn, user_id, list(uuids | {i.client_uuid for i in inputs})) if uuids else {}
-    if len(inputs) == 1 and (inputs[0].voter_id is not None or inputs[0].answers):
+    if (len(inputs) == 1 and inputs[0].talked_to is None
+            and (inputs[0].voter_id is not None or inputs[0].answers)):
         return _Context(existing, *_load_talk(conn, user_id, inputs[0]))
     door_ids = list({i.household_id for i in inputs})
     if len(door_ids) == 1:  # a single knock, the phone online: the driver's cursor directly
@@ -215,7 +224,7 @@ def _load_context(conn: sa.Connection, user_id: int, inputs: list[KnockInput]) -
     else:
         found = conn.execute(sql.DOORS, {"uid": user_id, "ids": door_ids}) if door_ids else []
     doors = {row.id: row for row in found}
-    voter_ids = list({i.voter_id for i in inputs if i.voter_id is not None})
+    voter_ids = list({v for i in inputs for v in talk.named_voters(i)})
     voters = dict(conn.execute(sql.VOTERS, {"ids": voter_ids}).all()) if voter_ids else {}
     return _Context(existing, doors, voters, _load_questions(conn, inputs, doors))
 
@@ -246,7 +255,7 @@ def _load_questions(conn: sa.Connection, inputs: list[KnockInput],
                     doors: dict[int, Any]) -> dict[int, tuple[int, str, set[int]]]:
     """The questions answered, as id -> (race, kind, choice ids): the race's whole script
     when all the doors are of one race (a canvass), else the questions by id."""
-    question_ids = list({q for i in inputs for q in i.answers})
+    question_ids = list({q for i in inputs for q in talk.answered(i)})
     if not question_ids:
         return {}
     races = {door.race_id for door in doors.values()}
@@ -297,6 +306,7 @@ def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: di
         "accuracy_m": item.accuracy_m, "distance_m": distance,
         "flagged_far": distance is not None and distance > far_metres,
         "voids_knock_id": target["id"] if target is not None else None,
+        **talk.stored_fields(item),
     }
     fresh[item.client_uuid] = knock
     if target is not None and target["id"] is None:  # voids a knock of this same batch
@@ -342,14 +352,22 @@ def _check_against_door(item: KnockInput, door: Any, ctx: _Context) -> dict[str,
     errors: dict[str, str] = {}
     if item.voter_id is not None and ctx.voters.get(item.voter_id) != door.id:
         errors["voter_id"] = "this voter does not live at this door"
-    for question_id, value in item.answers.items():
-        question = ctx.questions.get(question_id)
-        if question is None or question[0] != door.race_id:
-            errors[f"answers.{question_id}"] = "not a question of this race's script"
-        elif question[1] in SINGLE_CHOICE_KINDS and _choice_id(value) not in question[2]:
-            errors[f"answers.{question_id}"] = "not one of this question's choices"
-        elif question[1] == "multi" and not _choice_ids(value) <= question[2]:
-            errors[f"answers.{question_id}"] = "choice ids of this question, e.g. \"12,15\""
+
+    def check_answers(answers: dict[int, Any], prefix: str = "") -> dict[str, str]:
+        found: dict[str, str] = {}
+        for question_id, value in answers.items():
+            question = ctx.questions.get(question_id)
+            if question is None or question[0] != door.race_id:
+                found[f"{prefix}answers.{question_id}"] = "not a question of this race's script"
+            elif question[1] in SINGLE_CHOICE_KINDS and _choice_id(value) not in question[2]:
+                found[f"{prefix}answers.{question_id}"] = "not one of this question's choices"
+            elif question[1] == "multi" and not _choice_ids(value) <= question[2]:
+                found[f"{prefix}answers.{question_id}"] = \
+                    "choice ids of this question, e.g. \"12,15\""
+        return found
+
+    errors.update(check_answers(item.answers))
+    errors.update(talk.check_people(item, door.id, ctx.voters, check_answers))
     return errors
 
 

@@ -48,6 +48,11 @@ class DoorKnock(db.Model):
     distance_m: Mapped[float | None]
     flagged_far: Mapped[bool] = mapped_column(default=False)
     voids_knock_id: Mapped[int | None] = mapped_column(sa.ForeignKey("door_knock.id"))
+    # Who a conversation was with, each with their answers: [{"voter_id", "answers"}]
+    # (people met at the door are stored as voters added in the field). None on knocks of
+    # older phones (`voter_id` and `answers` then); `someone_else`: talked to no one listed.
+    talked_to: Mapped[list[dict[str, Any]] | None] = mapped_column(sa.JSON)
+    someone_else: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     user: Mapped[User] = relationship()
     household: Mapped[Household] = relationship()

@@ -19,6 +19,7 @@ from fieldapp.auth.models import User
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.csv_safe import csv_line
 from fieldapp.canvass.outcomes import DEFAULT_VAN_RESULT_IDS, VAN_CONTACT_TYPE_WALK
+from fieldapp.canvass.talk import people_of
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.reports.progress import live_knocks
 from fieldapp.turf.models import Turf
@@ -30,7 +31,7 @@ VAN_SURVEY_COLUMNS = ["vanid", "surveyquestionid", "surveyresponseid", "contactt
 PLAIN_COLUMNS = ["knock_id", "client_uuid", "knocked_at", "received_at", "outcome", "household_id",
                  "address", "unit", "city", "state", "zip5", "voter_id", "voter_external_id",
                  "turf_id", "turf_name", "canvasser", "answers", "note", "phone_lat", "phone_lon",
-                 "accuracy_m", "distance_m", "flagged_far"]
+                 "accuracy_m", "distance_m", "flagged_far", "talked_to"]
 CHUNK = 2000
 
 
@@ -73,34 +74,48 @@ def van_csv(db: Session, race: Race, skipped: list[int] | None = None) -> Iterat
     return _van_lines(db, race.id, van_result_ids(race), skipped)
 
 
-def _people_rows(db: Session, race_id: int) -> Iterator[Any]:
-    """(knock, voter VAN id, canvasser name, e-mail) per person of every live knock."""
-    voter = aliased(Voter)
-    person = sa.or_(voter.id == DoorKnock.voter_id,
-                    sa.and_(DoorKnock.voter_id.is_(None), voter.household_id == DoorKnock.household_id))
-    query = (sa.select(DoorKnock, voter.external_id, User.name, User.email)
-             .join(User, User.id == DoorKnock.user_id)
-             .outerjoin(voter, person)
-             .where(*live_knocks(race_id)).order_by(DoorKnock.id, voter.id))
-    yield from db.execute(query.execution_options(yield_per=CHUNK))
+def _people(db: Session, race_id: int) -> tuple[dict[int, tuple[str | None, str]],
+                                                dict[int, list[int]]]:
+    """Per voter of the race: (VAN id, name), a field-added person merged with an imported
+    voter taking that voter's; and the door's voters (merged ones counted once), by door."""
+    rows = db.execute(sa.select(Voter.id, Voter.household_id, Voter.external_id,
+                                Voter.merged_into_id, Voter.first_name, Voter.last_name,
+                                Voter.added_by_id)
+                      .where(Voter.race_id == race_id).order_by(Voter.id)).all()
+    external = {row.id: row.external_id for row in rows}
+    people, doors = {}, {}
+    for row in rows:
+        name = f"{row.first_name} {row.last_name}".strip()
+        if row.added_by_id is not None:
+            name += " (added in the field)"
+        people[row.id] = (external.get(row.merged_into_id or row.id), name)
+        if row.merged_into_id is None:
+            doors.setdefault(row.household_id, []).append(row.id)
+    return people, doors
+
+
+def _knock_people(knock: DoorKnock, doors: dict[int, list[int]]) -> list[int]:
+    """Who a VAN result is filed for: the people a knock names, nobody for "someone else at the
+    door", else every voter of the door (a not-home is a not-home for the whole household; an
+    older phone's talk naming no one stays filed as it always was)."""
+    named = [voter_id for voter_id, _answers in people_of(knock)]
+    if named or knock.someone_else:
+        return named
+    return doors.get(knock.household_id, [])
 
 
 def _van_lines(db: Session, race_id: int, mapping: dict[str, int],
                skipped: list[int] | None) -> Iterator[str]:
+    people, doors = _people(db, race_id)
     yield _line(VAN_COLUMNS)
-    written: set[int] = set()
-    for knock, vanid, name, email in _people_rows(db, race_id):
-        if not vanid:
-            continue
-        written.add(knock.id)
-        yield _line([vanid, VAN_CONTACT_TYPE_WALK, mapping.get(knock.outcome, ""),
-                     _local(knock).strftime("%Y-%m-%d"), name or email])
-    if skipped is not None:
-        skipped.extend(sorted(set(_live_knock_ids(db, race_id)) - written))
-
-
-def _live_knock_ids(db: Session, race_id: int) -> list[int]:
-    return list(db.scalars(sa.select(DoorKnock.id).where(*live_knocks(race_id))))
+    for knock, _door, _turf, name, email, _vanid in _rows(db, race_id):
+        vanids = list(dict.fromkeys(people[v][0] for v in _knock_people(knock, doors)
+                                    if v in people and people[v][0]))
+        if not vanids and skipped is not None:
+            skipped.append(knock.id)
+        for vanid in vanids:
+            yield _line([vanid, VAN_CONTACT_TYPE_WALK, mapping.get(knock.outcome, ""),
+                         _local(knock).strftime("%Y-%m-%d"), name or email])
 
 
 def _script(db: Session, race_id: int) -> tuple[dict[int, SurveyQuestion], dict[int, SurveyChoice]]:
@@ -113,9 +128,9 @@ def _script(db: Session, race_id: int) -> tuple[dict[int, SurveyQuestion], dict[
 
 
 def van_survey_csv(db: Session, race: Race, skipped: list[int] | None = None) -> Iterator[str]:
-    """VAN survey-responses bulk upload: a row per answer, with its VAN question and response
-    ids, for the voter the knock names. Answers without VAN ids (or free text) and knocks naming
-    no voter are left out: VAN files a survey response against one person."""
+    """VAN survey-responses bulk upload: a row per voter per answer, with its VAN question and
+    response ids. Answers without VAN ids (free text) and people with no VAN id are left out
+    (VAN files a survey response against one person); knocks left with none are `skipped`."""
     questions, choices = _script(db, race.id)
     van = {(q.id, c.id): (q.van_question_id, c.van_response_id) for c in choices.values()
            for q in [questions[c.question_id]] if q.van_question_id and c.van_response_id}
@@ -124,19 +139,30 @@ def van_survey_csv(db: Session, race: Race, skipped: list[int] | None = None) ->
 
 def _survey_lines(db: Session, race_id: int, van: dict[tuple[int, int], tuple[int, int]],
                   skipped: list[int] | None) -> Iterator[str]:
+    people, _doors = _people(db, race_id)
     yield _line(VAN_SURVEY_COLUMNS)
-    for knock, _door, _turf, name, email, vanid in _rows(db, race_id):
-        if not knock.answers:
-            continue
-        if not vanid or knock.voter_id is None:
-            if skipped is not None:
-                skipped.append(knock.id)
-            continue
-        for question_id, value in sorted(knock.answers.items(), key=lambda item: int(item[0])):
-            ids = van.get((int(question_id), value)) if isinstance(value, int) else None
-            if ids is not None:
-                yield _line([vanid, ids[0], ids[1], VAN_CONTACT_TYPE_WALK,
-                             _local(knock).strftime("%Y-%m-%d"), name or email])
+    for knock, _door, _turf, name, email, _vanid in _rows(db, race_id):
+        lines = []
+        for voter_id, answers in people_of(knock):
+            vanid = people.get(voter_id, (None, ""))[0]
+            for question_id, value in sorted(answers.items(), key=lambda item: int(item[0])):
+                for choice_id in _choice_ids(value):
+                    ids = van.get((int(question_id), choice_id))
+                    if vanid and ids is not None:
+                        lines.append(_line([vanid, ids[0], ids[1], VAN_CONTACT_TYPE_WALK,
+                                            _local(knock).strftime("%Y-%m-%d"), name or email]))
+        if not lines and skipped is not None and people_of(knock):
+            skipped.append(knock.id)
+        yield from dict.fromkeys(lines)  # a person named twice (merged) answers once
+
+
+def _choice_ids(value: Any) -> list[int]:
+    """The choice ids of an answer: one id, or several as "12,15" (multiple choice)."""
+    if isinstance(value, int):
+        return [value]
+    parts = [part.strip() for part in str(value).split(",")]
+    return [int(part) for part in parts if part.isdigit()] if all(
+        part.isdigit() for part in parts) else []
 
 
 def answers_text(answers: dict[str, Any] | None, questions: dict[int, SurveyQuestion],
@@ -146,8 +172,9 @@ def answers_text(answers: dict[str, Any] | None, questions: dict[int, SurveyQues
     for key, value in (answers or {}).items():
         question = questions.get(int(key))
         label = question.text if question else f"question {key}"
-        if isinstance(value, int) and value in choices:
-            shown = choices[value].label
+        ids = _choice_ids(value)
+        if ids and all(i in choices for i in ids):
+            shown = ", ".join(choices[i].label for i in ids)
         else:
             shown = str(value)
         parts.append((question.position if question else 10**6, int(key), f"{label}: {shown}"))
@@ -159,8 +186,23 @@ def plain_csv(db: Session, race: Race) -> Iterator[str]:
     return _plain_lines(db, race.id)  # the script is read before the first line
 
 
+def _talk_text(knock: DoorKnock, people: dict[int, tuple[str | None, str]],
+               questions: dict[int, SurveyQuestion], choices: dict[int, SurveyChoice]) -> str:
+    """Who a conversation was with and what each answered: "Name: Q: A; Q: A | Name2: ..."."""
+    if knock.someone_else:
+        return "someone else at the door"
+    parts = []
+    for voter_id, answers in people_of(knock) if knock.talked_to else []:
+        vanid, name = people.get(voter_id, (None, f"voter {voter_id}"))
+        label = f"{name} ({vanid})" if vanid else name
+        text = answers_text(answers, questions, choices)
+        parts.append(f"{label}: {text}" if text else label)
+    return " | ".join(parts)
+
+
 def _plain_lines(db: Session, race_id: int) -> Iterator[str]:
     questions, choices = _script(db, race_id)
+    people, _doors = _people(db, race_id)
     yield _line(PLAIN_COLUMNS)
     for knock, door, turf_name, name, email, vanid in _rows(db, race_id):
         yield _line([knock.id, knock.client_uuid, _local(knock).isoformat(),
@@ -172,7 +214,7 @@ def _plain_lines(db: Session, race_id: int) -> Iterator[str]:
                      knock.longitude if knock.longitude is not None else "",
                      knock.accuracy_m if knock.accuracy_m is not None else "",
                      round(knock.distance_m, 1) if knock.distance_m is not None else "",
-                     int(knock.flagged_far)])
+                     int(knock.flagged_far), _talk_text(knock, people, questions, choices)])
 
 
 def turfs_geojson(db: Session, race: Race) -> dict[str, Any]:

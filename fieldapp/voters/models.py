@@ -45,11 +45,16 @@ class Household(db.Model):
     external_id: Mapped[str | None] = mapped_column(sa.String(64))
     is_synthetic: Mapped[bool] = mapped_column(default=False)
     turf_id: Mapped[int | None] = mapped_column(sa.ForeignKey("turf.id", ondelete="SET NULL"))
+    # Set when an organizer archives the door (e.g. outside a new district, fieldapp.turf.
+    # outside): it leaves its turf, the cuts and the race's totals; its knocks are kept.
+    archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     walk_seq: Mapped[int | None]
     last_outcome: Mapped[str | None] = mapped_column(sa.String(20))
     last_knocked_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     knock_count: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A unit or door a canvasser found missing from the list (fieldapp.canvass.talk).
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
 
     voters: Mapped[list[Voter]] = relationship(
         back_populates="household", order_by="Voter.id", cascade="all, delete-orphan"
@@ -72,6 +77,8 @@ class Voter(db.Model):
     __table_args__ = (
         sa.UniqueConstraint("race_id", "external_id"),
         sa.Index("ix_voter_household_id", "household_id"),
+        # a person met at the door is added once, whatever the phone's replays
+        sa.UniqueConstraint("added_by_id", "added_client_uuid"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -82,8 +89,20 @@ class Voter(db.Model):
     last_name: Mapped[str] = mapped_column(sa.String(100), default="")
     phone: Mapped[str | None] = mapped_column(sa.String(40))
     email: Mapped[str | None] = mapped_column(sa.String(254))
+    # A person met at the door who was not on the list: who added them, by which knock (the
+    # knock's client_uuid made the add exactly-once), and the imported voter an organizer
+    # found they are (exports then name that voter).
+    added_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
+    added_client_uuid: Mapped[str | None] = mapped_column(sa.String(36))
+    added_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    merged_into_id: Mapped[int | None] = mapped_column(sa.ForeignKey("voter.id"))
 
     household: Mapped[Household] = relationship(back_populates="voters")
+
+    @property
+    def added_in_field(self) -> bool:
+        """True for a person a canvasser added at the door."""
+        return self.added_by_id is not None
 
     @property
     def name(self) -> str:

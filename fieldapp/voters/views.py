@@ -13,6 +13,7 @@ from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
 from fieldapp.jobs.services import JobAlreadyRunning, latest_jobs
 from fieldapp.jobs.submit import submit, submit_upload
+from fieldapp.voters import field_added as field_added_
 from fieldapp.voters.blueprint import bp
 from fieldapp.voters.forms import ImportForm
 from fieldapp.voters.imports.columns import parse_mapping
@@ -79,3 +80,34 @@ def rejections(run_id: int):
     return Response(stream_with_context(rejections_csv(db.session, run.id)), mimetype="text/csv",
                     headers={"Content-Disposition":
                              f'attachment; filename="import-{run.id}-rejections.csv"'})
+
+
+@bp.route("/races/<int:race_id>/field-added")
+@login_required
+def field_added(race_id: int):
+    """People met at the door and doors found missing from the list, added by canvassers."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    return render_template("voters/field_added.html", race=race, form=EmptyForm(),
+                           people=field_added_.field_people(db.session, race.id),
+                           doors=field_added_.field_doors(db.session, race.id))
+
+
+@bp.route("/races/<int:race_id>/field-added/<int:voter_id>/merge", methods=["POST"])
+@login_required
+def merge_field_person(race_id: int, voter_id: int):
+    """Say which imported voter a person added in the field is."""
+    race = access.race_for_manager(db.session, current_user, race_id)
+    if not EmptyForm().validate_on_submit():
+        flash("The form expired; try again.", "error")
+        return redirect(url_for("voters.field_added", race_id=race.id)), 303
+    try:
+        target = field_added_.merge_person(db.session, race.id, voter_id,
+                                           request.form.get("into", ""))
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return field_added(race.id), 422
+    db.session.commit()
+    flash(f"Merged with {target.name or 'the voter'} ({target.external_id or target.id}).",
+          "success")
+    return redirect(url_for("voters.field_added", race_id=race.id))

@@ -140,7 +140,9 @@ def test_talked_saves_answers_and_note(db, phone, turf):
     page.click("#talk-save")
     [knock] = wait_for_knocks(db, 1)
     assert knock.outcome == "contact" and knock.note == "Wants a yard sign"
-    assert knock.voter_id is not None and list(knock.answers.values()) != []
+    # the voter picked, with their own answers (talkform.js: several people may answer)
+    [person] = knock.talked_to
+    assert person["voter_id"] == knock.voter_id and list(person["answers"].values()) != []
     assert knock.knocked_at_offset_min is not None
 
 

@@ -21,6 +21,8 @@ ORGANIZER_PAGES = [
     ("GET", "/races/{race}/streets", {}, 200),
     ("POST", "/races/{race}/streets", {}, 422),  # no file chosen
     ("GET", "/races/{race}/ungeocoded", {}, 200),
+    ("GET", "/races/{race}/field-added", {}, 200),
+    ("POST", "/races/{race}/field-added/1/merge", {"into": ""}, 422),  # nobody added yet
     ("GET", "/races/{race}/import", {}, 200),
     ("POST", "/races/{race}/import", {}, 422),  # no file chosen
     ("GET", "/races/{race}/turfs", {}, 200),

@@ -23,6 +23,7 @@ var SHELL_FILES = [
   "/static/js/phone/turfs.js",
   "/static/js/phone/walk.js",
   "/static/js/phone/walkform.js",
+  "/static/js/phone/talkform.js",
   "/static/js/phone/walkmap.js",
   "/static/vendor/leaflet-1.9.4/leaflet.js",
   "/static/vendor/leaflet-1.9.4/leaflet.css",

@@ -119,6 +119,9 @@
     var payload = { client_uuid: store.uuid(), household_id: door.id, outcome: outcome,
                     knocked_at: store.localIso() };
     if (extra.voter_id) payload.voter_id = extra.voter_id;
+    if (extra.talked_to) payload.talked_to = extra.talked_to;  // who, each with answers
+    if (extra.someone_else) payload.someone_else = true;
+    if (extra.new_door) payload.new_door = extra.new_door;  // a unit not on the list
     if (extra.answers && Object.keys(extra.answers).length) payload.answers = extra.answers;
     if (extra.note) payload.note = extra.note;
     if (lastFix && Date.now() - lastFix.at < FIX_MAX_AGE_MS) {
@@ -133,8 +136,12 @@
     return outbox.add(payload, { turf_id: turf.id, prev_outcome: prev, address: fullAddress(door) })
       .then(function () {
         keepTurf();
-        offerUndo(payload.client_uuid, door, prev, outcome);
-        $("undo").focus({ preventScroll: true });  // not <body>: the next step is one Tab away
+        if (payload.new_door) {  // logged at a unit not on the list: no undo from this door
+          showToast("Saved at the unit not on the list.", false);
+        } else {
+          offerUndo(payload.client_uuid, door, prev, outcome);
+          $("undo").focus({ preventScroll: true });  // not <body>: the next step is one Tab away
+        }
         if (navigator.onLine) outbox.sync();
       }, function (error) {
         door.last_outcome = prev;

@@ -93,6 +93,14 @@
   function drawTalk(code) {
     current.outcome = code;
     $("outcome-grid").hidden = true;
+    if (fieldapp.talkform) {  // several people, each answering (talkform.js)
+      fieldapp.talkform.draw(current.door, current.script, current.intro,
+                             { question: question, choiceRow: choiceRow, multiRow: multiRow });
+      $("talk-note").value = "";
+      $("talk-form").hidden = false;
+      $("talk-form").scrollIntoView({ block: "start" });
+      return;
+    }
     var who = $("talk-voters");
     who.textContent = "";
     if (current.door.voters.length) {
@@ -193,6 +201,12 @@
       event.preventDefault();
       var extra = { answers: current.answers, note: $("talk-note").value.trim() };
       if (current.voterId) extra.voter_id = current.voterId;
+      if (fieldapp.talkform) {
+        var who = fieldapp.talkform.collect();
+        if (who.error) { fieldapp.talkform.showProblem(who.error); return; }
+        who.note = extra.note;
+        extra = who;
+      }
       save(current.outcome, extra);
     });
   }
