@@ -33,7 +33,9 @@ def walk_list(db: Session, turf: Turf) -> dict[str, Any]:
         "households": [
             {"id": d.id, "seq": index + 1, "address": d.address_line, "unit": d.unit,
              "lat": d.lat, "lon": d.lon, "last_outcome": d.last_outcome,
-             "voters": [{"id": v.id, "name": v.name} for v in d.voters]}
+             # a person added at the door and since merged is listed once, as the voter
+             "voters": [{"id": v.id, "name": v.name} for v in d.voters
+                        if v.merged_into_id is None]}
             for index, d in enumerate(doors)
         ],
         "script": [

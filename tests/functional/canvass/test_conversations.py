@@ -169,3 +169,23 @@ def test_a_unit_missing_from_the_list_is_added_once_with_its_people(db, client, 
     auth.login("org@example.org")
     page = client.get(f"/races/{world.race}/field-added").get_data(as_text=True)
     assert "3B" in page and "Lee" in page
+
+
+def test_a_merged_person_is_listed_once_on_the_phone(db, client, auth, world):
+    listed = _voters(db, world.doors[1])[0]
+    person = {"client_uuid": str(uuid.uuid4()), "first_name": "Rosa"}
+    assert client.post("/api/v1/knocks", headers=world.headers("vol1"), json=knock(
+        world.doors[1], "contact", talked_to=[{"person": person}])).status_code == 201
+    rosa = db.scalar(sa.select(Voter).where(Voter.added_by_id.is_not(None)))
+
+    def names():
+        turf = client.get(f"/api/v1/turfs/{world.turf}", headers=world.headers("vol1")).json
+        door = next(d for d in turf["households"] if d["id"] == world.doors[1])
+        return [v["name"] for v in door["voters"]]
+
+    assert "Rosa" in names()
+    auth.login("org@example.org")
+    assert client.post(f"/races/{world.race}/field-added/{rosa.id}/merge",
+                       data={"into": listed.external_id}).status_code == 302
+    auth.logout()
+    assert "Rosa" not in names() and listed.name in names()
