@@ -32,7 +32,7 @@ def create_app(config: str | dict | None = None) -> Flask:
 
     from fieldapp import body_limits, cli, database, errorhandlers, models, security  # noqa: F401
     from fieldapp.api.spare_hooks import spare_api_requests
-    from fieldapp.extensions import csrf, db, job_queue, limiter, login_manager, migrate
+    from fieldapp.extensions import compress, csrf, db, job_queue, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -40,6 +40,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     body_limits.register(app)  # before CSRFProtect's hook, which reads the body
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     spare_api_requests(app, limiter, login_manager)
     job_queue.init_app(app)
     errorhandlers.bound_url_ids(app)  # before the routes: they compile with the converter

@@ -5,9 +5,23 @@ import datetime as dt
 from html import escape
 
 
+def data_table(caption: str, head: tuple[str, ...], rows: list[tuple]) -> str:
+    """A chart's text alternative: its figures as a table, folded under the chart."""
+    def row_html(row: tuple) -> str:
+        first, rest = row[0], row[1:]
+        return (f'<tr><th scope="row">{escape(str(first))}</th>'
+                + "".join(f"<td>{escape(str(v))}</td>" for v in rest) + "</tr>")
+    cells = "".join(row_html(row) for row in rows)
+    heads = "".join(f'<th scope="col">{escape(h)}</th>' for h in head)
+    return (f'<details class="chart-data"><summary>{escape(caption)}: as a table</summary>'
+            f'<table class="table"><caption class="sr-only">{escape(caption)}</caption>'
+            f"<thead><tr>{heads}</tr></thead><tbody>{cells}</tbody></table></details>")
+
+
 def bar_chart(items: list[tuple[str, float]], *, width: int = 640, bar_height: int = 22,
-              colour: str = "#5b2a86", unit: str = "") -> str:
-    """Horizontal bars with labels and values, one row per item."""
+              colour: str = "#5b2a86", unit: str = "", name: str = "Bar chart") -> str:
+    """Horizontal bars with labels and values, one row per item; named for screen readers
+    (every figure in its label) and followed by the same figures as a table."""
     if not items:
         return '<p class="muted">No data yet.</p>'
     label_w, value_w = 150, 70
@@ -22,8 +36,12 @@ def bar_chart(items: list[tuple[str, float]], *, width: int = 640, bar_height: i
             f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_height}" fill="{colour}"/>'
             f'<text x="{label_w + length + 6:.1f}" y="{y + bar_height * 0.7:.0f}">{value:,.0f}{escape(unit)}</text>')
     height = len(items) * (bar_height + 6)
+    summary = ", ".join(f"{label} {value:,.0f}{unit}" for label, value in items)
     return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
-            f'xmlns="http://www.w3.org/2000/svg" font-size="13">{"".join(rows)}</svg>')
+            f'aria-label="{escape(name)}: {escape(summary)}" '
+            f'xmlns="http://www.w3.org/2000/svg" font-size="13">{"".join(rows)}</svg>'
+            + data_table(name, (name, "Count"), [(label, f"{value:,.0f}{unit}")
+                                               for label, value in items]))
 
 
 def _every_day(days: list[dict]) -> list[dict]:
@@ -65,4 +83,6 @@ def day_chart(days: list[dict], *, width: int = 640, height: int = 200) -> str:
                  f'<text x="{width}" y="{height - 4}" text-anchor="end">{last}</text>')
     return (f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '
             f'aria-label="Knocks and contacts per day, {first} to {last}" '
-            f'xmlns="http://www.w3.org/2000/svg" font-size="12">{"".join(parts)}</svg>')
+            f'xmlns="http://www.w3.org/2000/svg" font-size="12">{"".join(parts)}</svg>'
+            + data_table("Knocks and contacts per day", ("Day", "Knocks", "Contacts"),
+                         [(d["day"], d["knocks"], d["contacts"]) for d in days if d["knocks"]]))

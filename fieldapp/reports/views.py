@@ -11,6 +11,7 @@ from fieldapp.canvass.outcomes import BY_CODE
 from fieldapp.extensions import db
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
+from fieldapp.maps.assets import geoman_urls
 from fieldapp.reports import charts, exports
 from fieldapp.reports.blueprint import bp
 from fieldapp.reports.map_data import coverage_map_data
@@ -29,22 +30,25 @@ def dashboard(race_id: int):
     outcomes = [(BY_CODE[code].label, n) for code, n in board.progress["by_outcome"].items() if n]
     return render_template(
         "reports/dashboard.html", race=race, board=board,
-        outcome_chart=charts.bar_chart(sorted(outcomes, key=lambda item: -item[1]), width=480),
+        outcome_chart=charts.bar_chart(sorted(outcomes, key=lambda item: -item[1]), width=480,
+                                       name="Doors by outcome"),
         support_chart=charts.bar_chart(list(board.support.items()), colour="#1b7a3a",
-                                       width=480),
+                                       width=480, name="Contacts by support score (1-5)"),
         day_chart=charts.day_chart(board.per_day))
 
 
 @bp.route("/races/<int:race_id>/map")
 @login_required
 def coverage_map(race_id: int):
-    """The race's coverage map; organizers draw new turfs on it (Leaflet-Geoman)."""
+    """The race's coverage map; organizers draw new turfs on it (Leaflet-Geoman, loaded by
+    draw-turf.js when they start drawing)."""
     race = access.race_for_manager(db.session, current_user, race_id)
     data = coverage_map_data(db.session, race,
                              turf_url=lambda turf_id: url_for("turf.detail", turf_id=turf_id))
-    fragment = map_fragment(build_coverage_map_fragment, data, height="72vh", geoman=True)
+    fragment = map_fragment(build_coverage_map_fragment, data, height="72vh")
     return map_response("reports/map.html", race=race, map=fragment,
-                        progress=race_progress(db.session, race))
+                        progress=race_progress(db.session, race),
+                        geoman=geoman_urls(url_for("static", filename="")))
 
 
 def _log_export(race, kind: str) -> None:

@@ -44,6 +44,12 @@ def test_coverage_map_opens_offline_with_turfs_and_door_clusters(db, runner, con
     login(page, "organizer@ny-wfp.example.org", DEFAULT_PASSWORD)
     page.goto(f"/races/{race.id}/map")
     page.wait_for_function(f"document.querySelectorAll('path.fm-turf').length === {turfs}")
+    # The drawing library is not fetched until drawing starts; then its tools are named.
+    assert page.evaluate("!window.L.PM && !document.querySelector('script[src*=geoman]')")
+    page.click("#draw-start")
+    page.wait_for_selector(".leaflet-pm-icon-rectangle")
+    assert page.get_attribute(".button-container[title='Draw Polygons'] a", "aria-label") == \
+        "Draw Polygons"
     drawn = page.evaluate("""() => {
         let doors = null; FieldMaps.last.eachLayer(l => { if (l._d) doors = l; });
         const c = doors._canvas, px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
@@ -73,6 +79,7 @@ def test_drawing_over_cut_turf_names_the_turf_holding_its_doors(db, runner, cont
     page.set_viewport_size({"width": 1200, "height": 900})
     login(page, "organizer@ny-wfp.example.org", DEFAULT_PASSWORD)
     page.goto(f"/races/{race.id}/map")
+    page.click("#draw-start")
     page.wait_for_selector(".leaflet-pm-icon-rectangle")
     page.locator(".leaflet-pm-icon-rectangle").click()  # the drawing tool is there and starts
     # Finish the shape the way Geoman reports it (pointer-driven finishing is Geoman's own
@@ -103,7 +110,12 @@ def test_draw_free_doors_see_the_count_and_save_a_turf(db, runner, context):
     page.set_viewport_size({"width": 1200, "height": 900})
     login(page, "organizer@ny-wfp.example.org", DEFAULT_PASSWORD)
     page.goto(f"/races/{race.id}/map")
+    page.click("#draw-start")
     page.wait_for_selector(".leaflet-pm-icon-polygon")
+    page.locator(".leaflet-pm-icon-polygon").click()
+    # Escape leaves draw mode; the tool starts again.
+    page.keyboard.press("Escape")
+    assert page.evaluate("FieldMaps.last.pm.globalDrawModeEnabled()") is False
     page.locator(".leaflet-pm-icon-polygon").click()
     page.evaluate("""(boundary) => { const map = FieldMaps.last; map.pm.disableDraw();
         const shape = L.geoJSON(boundary).getLayers()[0].addTo(map);

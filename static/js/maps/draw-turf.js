@@ -1,22 +1,63 @@
 /* fieldapp: cut a turf by hand on the race coverage map (Leaflet-Geoman, vendored).
- * Draw a polygon or rectangle: the doors inside are counted by the server before anything is
- * saved (and the turfs already holding some of them are named); then name it and save it. */
+ * "Start drawing" loads Geoman (294 KB, never fetched by a visit that only looks) and shows its
+ * tools, named for screen readers; Escape leaves draw mode. Draw a polygon or rectangle: the
+ * doors inside are counted by the server before anything is saved (and the turfs already holding
+ * some of them are named); then name it and save it. */
 (function () {
   "use strict";
   var panel = document.getElementById("draw-panel");
   if (!panel || !window.L || !window.FieldMaps) return;
   var map = window.FieldMaps.maps[panel.dataset.mapId] || window.FieldMaps.last;
-  if (!map || !map.pm) { panel.hidden = true; return; }
+  if (!map) { panel.hidden = true; return; }
 
   var count = document.getElementById("draw-count");
   var form = document.getElementById("draw-form");
   var nameInput = document.getElementById("draw-name");
+  var start = document.getElementById("draw-start");
   var shape = null;
 
-  map.pm.addControls({
-    position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
-    drawCircle: false, drawText: false, drawRectangle: true, drawPolygon: true,
-    editMode: true, dragMode: false, cutPolygon: false, removalMode: false, rotateMode: false
+  /** Geoman's stylesheet and script, added once; resolves when the script has run. */
+  function loadGeoman() {
+    if (window.L.PM) return Promise.resolve();
+    var css = document.createElement("link");
+    css.rel = "stylesheet";
+    css.href = start.dataset.geomanCss;
+    document.head.appendChild(css);
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement("script");
+      script.src = start.dataset.geomanJs;
+      script.onload = resolve;
+      script.onerror = reject;
+      document.head.appendChild(script);
+    });
+  }
+
+  function showTools() {
+    if (!map.pm) map.pm = new L.PM.Map(map);  // the map was made before Geoman was loaded
+    map.pm.addControls({
+      position: "topleft", drawMarker: false, drawCircleMarker: false, drawPolyline: false,
+      drawCircle: false, drawText: false, drawRectangle: true, drawPolygon: true,
+      editMode: true, dragMode: false, cutPolygon: false, removalMode: false, rotateMode: false
+    });
+    window.FieldMaps.nameControls(map);
+    start.hidden = true;
+    var first = map.getContainer().querySelector(".leaflet-pm-icon-polygon");
+    if (first && first.parentElement) first.parentElement.focus();
+  }
+
+  start.addEventListener("click", function () {
+    start.disabled = true;
+    loadGeoman().then(showTools, function () {
+      start.disabled = false;
+      say("The drawing tools did not load. Check the connection and try again.", true);
+    });
+  });
+
+  // Escape leaves draw (or edit) mode, wherever focus is.
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape" || !map.pm) return;
+    if (map.pm.globalDrawModeEnabled()) map.pm.disableDraw();
+    if (map.pm.globalEditModeEnabled && map.pm.globalEditModeEnabled()) map.pm.disableGlobalEditMode();
   });
 
   var post = window.FieldMaps.postJSON;

@@ -176,7 +176,9 @@
         var code = p.c[i], size = i + 1 >= 100 ? 28 : 24;
         var marker = L.marker(pts[i], {
           icon: new NumberIcon({ number: i + 1, color: p.colors[code], text: p.text[code], iconSize: [size, size] }),
-          interactive: p.interactive, keyboard: p.interactive, title: p.l[i] || '',
+          // Not a tab stop: dense doors overlap (too small a target), and the page lists the
+          // same doors in walk order for the keyboard.
+          interactive: p.interactive, keyboard: false, title: p.l[i] || '',
           alt: (i + 1) + '. ' + (p.l[i] || '') + ' – ' + p.labels[code]
         });
         if (p.interactive) {
@@ -190,6 +192,16 @@
       })(i);
     }
     return group;
+  };
+
+  /* Leaflet-Geoman's tool buttons are bare links: give each its tooltip as its name. */
+  FM.nameControls = function (map) {
+    var links = map.getContainer().querySelectorAll('.leaflet-buttons-control-button');
+    Array.prototype.forEach.call(links, function (a) {
+      var title = a.parentElement && a.parentElement.getAttribute('title');
+      if (title) a.setAttribute('aria-label', title);
+      a.setAttribute('role', 'button');
+    });
   };
 
   /* "You are here": call with GPS coordinates (e.g. from navigator.geolocation.watchPosition). */

@@ -15,6 +15,7 @@
     drawCircle: false, drawText: false, drawRectangle: false, drawPolygon: false,
     editMode: true, dragMode: false, cutPolygon: false, removalMode: false, rotateMode: false
   });
+  window.FieldMaps.nameControls(map);  // Geoman's buttons are bare links: named for screen readers
   function keep() {
     field.value = line ? JSON.stringify(line.toGeoJSON().geometry) : "";
     button.disabled = !line;

@@ -169,6 +169,24 @@
     if (first) first.focus({ preventScroll: true });
   }
 
+  /** Tab from the sheet's last control wraps to its first (and Shift+Tab back): focus never
+   *  leaves the sheet, not even for the browser's own bar, and never without <dialog>. */
+  function keepFocus(event) {
+    if (event.key !== "Tab" || !current) return;
+    var sheet = $("sheet");
+    var stops = Array.prototype.filter.call(
+      sheet.querySelectorAll("button, input, textarea, select, a[href], [tabindex]:not([tabindex='-1'])"),
+      function (n) { return !n.disabled && n.offsetParent !== null; });
+    if (!stops.length) return;
+    var first = stops[0], last = stops[stops.length - 1];
+    var inside = sheet.contains(document.activeElement);
+    if (event.shiftKey && (document.activeElement === first || !inside)) {
+      event.preventDefault(); last.focus();
+    } else if (!event.shiftKey && (document.activeElement === last || !inside)) {
+      event.preventDefault(); first.focus();
+    }
+  }
+
   /** The door's own button (in the list, redrawn since, or the next-door card). */
   function doorButton(door) {
     var card = $("next-door-button");
@@ -195,7 +213,9 @@
     $("sheet-close").addEventListener("click", function () { close(); });
     // Escape: the dialog's own cancel (modal), or the key itself where there is no <dialog>.
     $("sheet").addEventListener("cancel", function (e) { e.preventDefault(); close(); });
-    $("sheet").addEventListener("close", function () { if (current) close(); });
+    // Closed by the browser itself (the close event comes later, maybe after a reopen: check).
+    $("sheet").addEventListener("close", function () { if (current && !$("sheet").open) close(); });
+    document.addEventListener("keydown", keepFocus);
     document.addEventListener("keydown", function (e) { if (e.key === "Escape" && current) close(); });
     $("talk-form").addEventListener("submit", function (event) {
       event.preventDefault();
