@@ -51,7 +51,7 @@ def race_progress(db: Session, race: Race,
     """
     households, knocked = db.execute(
         sa.select(sa.func.count(), sa.func.count(Household.last_outcome))
-        .where(Household.race_id == race.id)).one()
+        .where(Household.race_id == race.id, Household.archived_at.is_(None))).one()
     by_outcome = dict(db.execute(sa.select(DoorKnock.outcome, sa.func.count())
                                  .where(*live_knocks(race.id)).group_by(DoorKnock.outcome)).all())
     knocks = sum(by_outcome.values())

@@ -77,7 +77,8 @@ def plan_cut(db: Session, race: Race, scope: str = "free", outcomes: tuple[str, 
     doors = db.execute(
         sa.select(Household.id, Household.lat, Household.lon, Household.building_key,
                   Household.street_key, Household.turf_id, Household.last_outcome)
-        .where(Household.race_id == race.id, Household.lat.is_not(None))
+        .where(Household.race_id == race.id, Household.lat.is_not(None),
+               Household.archived_at.is_(None))
         .order_by(Household.id)).all()
     active = {t.id: t for t in db.scalars(sa.select(Turf).where(
         Turf.race_id == race.id, Turf.status == "active"))}
@@ -161,7 +162,8 @@ def outside_doors(db: Session, race: Race) -> list:
     rows = db.execute(
         sa.select(Household.id, Household.address_line, Household.unit, Household.lat,
                   Household.lon, Household.turf_id)
-        .where(Household.race_id == race.id, Household.lat.is_not(None))
+        .where(Household.race_id == race.id, Household.lat.is_not(None),
+               Household.archived_at.is_(None))
         .order_by(Household.id)).all()
     inside = _inside_district(race, rows)
     return [r for r, ok in zip(rows, inside) if not ok]

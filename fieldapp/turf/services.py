@@ -136,7 +136,8 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     summary = CutSummary(outside_district=plan.outside)
     counts = db.execute(
         sa.select(sa.func.count(Household.lat), sa.func.count(),
-                  sa.func.count(Household.turf_id)).where(Household.race_id == race.id)).one()
+                  sa.func.count(Household.turf_id)).where(Household.race_id == race.id,
+                                                          Household.archived_at.is_(None))).one()
     summary.not_geocoded = counts[1] - counts[0]
     rows = plan.rows
     if not rows:

@@ -4,10 +4,12 @@ Revision ID: 0007_turf_management
 Revises: 0006_knock_facts
 Create Date: 2026-12-06
 
-Placeholder owned by the turf-management work (issue 16): filled in (and reviewed by hand) with that change's schema.
+Issue 16: doors outside the district can be archived from the outside-doors page.
+- household.archived_at: when an organizer archived the door; an archived door is in no turf,
+  no cut and no race total, and its knocks are kept. NULL for every existing door.
 """
-from alembic import op  # noqa: F401
-import sqlalchemy as sa  # noqa: F401
+from alembic import op
+import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
@@ -18,8 +20,10 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('archived_at', sa.DateTime(timezone=True), nullable=True))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('household', schema=None) as batch_op:
+        batch_op.drop_column('archived_at')

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from fieldapp.jobs.services import start_job
 from tests import factories
 
 # (method, path, form data, status for the chapter's organizer)
@@ -45,6 +46,10 @@ ORGANIZER_PAGES = [
     ("POST", "/turfs/{turf}/split", {"mode": "count", "parts": "9"}, 422),  # 5 doors: refused
     ("POST", "/turfs/{turf}/merge/preview", {"other": "{turf}"}, 422),  # itself: refused
     ("POST", "/turfs/{turf}/merge", {"other": "{turf}"}, 422),
+    ("POST", "/races/{race}/outside-doors/archive", {}, 422),  # none outside: nothing to do
+    ("POST", "/races/{race}/outside-doors/restore", {}, 303),
+    ("GET", "/jobs/{job}", {}, 200),
+    ("POST", "/jobs/{job}/retry", {}, 302),  # not failed: back to its page, saying so
     ("GET", "/races/{race}/held", {}, 200),
     ("POST", "/races/{race}/held/decide", {"action": "reject"}, 302),  # none chosen: back
     ("GET", "/api/v1/races/{race}/progress", {}, 200),
@@ -81,9 +86,10 @@ def world(db):
     factories.user(db, "other_organizer@example.org", pa, "organizer")
     turf = factories.turf(db, race, factories.households(db, race, 5))
     assignment = factories.assign(db, turf, volunteer)
+    job = start_job(db, "turf_cut", race, None, params={"doors": 20})
     db.commit()
     return {"race": race.id, "turf": turf.id, "volunteer": volunteer.id,
-            "assignment": assignment.id}
+            "assignment": assignment.id, "job": job.id}
 
 
 @pytest.mark.parametrize("method,path,data,organizer_status", ORGANIZER_PAGES)
