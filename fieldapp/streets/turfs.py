@@ -23,6 +23,9 @@ from fieldapp.turf.cutting import CutResult
 from fieldapp.voters.models import Household
 
 
+IN_LIST_MAX = 2000
+
+
 def walk_minutes(length_m: float | None, doors: int) -> int | None:
     """Estimated minutes for a turf: walking at 4.5 km/h plus an allowance per door."""
     if length_m is None:
@@ -54,10 +57,11 @@ class StreetPlan:
 
 def _door_details(db: Session, race: Race, ids: list[int]) -> tuple[list, list, list]:
     """Street (from the address), unit and building of each door, in the order of ids."""
-    # The race's doors in one query, not an IN list: a cut may hold 100,000 ids.
-    rows = {r.id: r for r in db.execute(sa.select(Household.id, Household.address_line,
-                                                  Household.unit, Household.building_key)
-                                        .where(Household.race_id == race.id))}
+    query = sa.select(Household.id, Household.address_line, Household.unit,
+                      Household.building_key).where(Household.race_id == race.id)
+    if len(ids) <= IN_LIST_MAX:  # one turf: its doors; a whole cut: the race's, no huge IN
+        query = query.where(Household.id.in_(ids))
+    rows = {r.id: r for r in db.execute(query)}
     return ([street_of_address(rows[i].address_line) for i in ids],
             [rows[i].unit or "" for i in ids],
             [rows[i].building_key or f"door {i}" for i in ids])

@@ -172,3 +172,23 @@ def test_walk_sheet_and_turf_page_show_time_and_group_units(db, client, auth, ru
     assert units and f"↳ #{units[1].unit}" in sheet
     page = client.get(f"/turfs/{turf.id}").get_data(as_text=True)
     assert "km, about" in page
+
+
+def test_rerouting_one_turf_follows_the_streets_too(db, runner, tmp_path):
+    from fieldapp.turf import services as turf_services
+
+    c = streets_world.city()
+    race, _ = streets_world.race_with_doors(db, c)
+    db.commit()
+    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
+    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
+    db.expire_all()
+    turf = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).first()
+    before = turf.route_length_m
+    turf.route = None
+    turf_services.route_turf(db, turf)  # after a manual change of its doors, say
+    db.commit()
+    net = load_network(db.scalar(sa.select(StreetNetworkRecord)).data, regions=False)
+    vertices = shapely.points(net.proj.forward(np.array(turf.route["coordinates"])[:, ::-1]))
+    assert float(shapely.distance(vertices, shapely.union_all(net.seg_lines)).max()) < 0.5
+    assert turf.route_length_m <= before * 1.05
