@@ -6,6 +6,7 @@ budget is tight), and says which page failed.
 """
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from fieldapp.demo.loader import DEFAULT_PASSWORD
@@ -16,6 +17,19 @@ from tests.e2e.a11y import axe_violations, focus_path, low_contrast, small_targe
 from tests.e2e.conftest import login
 
 VOLUNTEER = "walker@example.org"
+
+# Counts the walk page's calls for a position: a page load must make none.
+COUNT_GEOLOCATION = """
+window.__geo = 0;
+const watch = navigator.geolocation.watchPosition.bind(navigator.geolocation);
+navigator.geolocation.watchPosition = (...a) => { window.__geo++; return watch(...a); };
+"""
+
+
+@pytest.fixture
+def app_config(app_config):
+    """No tile server: nothing leaves the live server."""
+    return {**app_config, "FIELDAPP_TILES_URL": ""}
 
 
 def _report(failures: dict[str, list[str]]) -> str:
@@ -51,15 +65,18 @@ def test_phone_pages_meet_wcag_and_the_phone_rules(db, app_config, phone):
     assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
     manifest = cdp.send("Page.getAppManifest")
     assert manifest["errors"] == [] and "/static/manifest.webmanifest" in manifest["url"]
+    page.add_init_script(COUNT_GEOLOCATION)
     page.goto(f"/walk/{area.id}")
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     failures |= _phone_rules(page, "walk list")
+    assert page.evaluate("window.__geo") == 0  # location is not asked on load
 
     # The door sheet: a modal. Tab and Shift+Tab never leave it; Escape gives focus back.
     page.focus("#next-door-button")
     page.keyboard.press("Enter")
     page.wait_for_selector("#sheet[open]")
     assert page.evaluate("document.activeElement.dataset.outcome") is not None
+    assert page.evaluate("window.__geo") == 1  # asked when a knock is being logged
     failures |= _phone_rules(page, "door sheet")
     assert focus_path(page, "#sheet") == []
     assert focus_path(page, "#sheet", key="Shift+Tab") == []
@@ -78,6 +95,15 @@ def test_phone_pages_meet_wcag_and_the_phone_rules(db, app_config, phone):
         (document.getElementById(g.getAttribute('aria-labelledby')) || {}).textContent || '')""")
     assert "Support?" in names and all(names)
     assert page.eval_on_selector_all("#talk-form .choice", "bs => bs.every(b => b.closest('[role=group]'))")
+    # High contrast (forced colours): a pressed answer still looks pressed.
+    page.emulate_media(forced_colors="active")
+    page.click("#talk-questions .choice >> nth=0")
+    look = """b => { const s = getComputedStyle(b);
+        return [s.backgroundColor, s.color, s.outlineStyle].join(' '); }"""
+    pressed = page.eval_on_selector("#talk-questions .choice[aria-pressed=true]", look)
+    plain = page.eval_on_selector("#talk-questions .choice[aria-pressed=false]", look)
+    assert pressed != plain
+    page.emulate_media(forced_colors="none")
     page.keyboard.press("Escape")
     page.wait_for_selector("#sheet", state="hidden")
 
@@ -96,6 +122,12 @@ def test_phone_pages_meet_wcag_and_the_phone_rules(db, app_config, phone):
     page.wait_for_selector("#sheet[open]")
     page.click("#sheet-close")
     assert page.evaluate("document.activeElement.dataset.householdId") == str(doors[3].id)
+
+    # "Where am I?": with the position allowed, a "you are here" dot on the walk map.
+    phone.grant_permissions(["geolocation"])
+    phone.set_geolocation({"latitude": 40.6801, "longitude": -73.4499, "accuracy": 15})
+    page.click("#where-am-i")
+    page.wait_for_selector("#walk-map .you-are-here")
     assert failures == {}, _report(failures)
 
 
@@ -130,3 +162,15 @@ def test_organizer_pages_have_no_wcag_violations(db, runner, context):
         if found:
             failures[path] = found
     assert failures == {}, _report(failures)
+
+    # The coverage map's keyboard path: skip the map to the turfs' table, a visible ring.
+    page.goto(f"/races/{race.id}/map")
+    turfs = db.scalar(sa.select(sa.func.count()).where(Turf.race_id == race.id,
+                                                       Turf.status == "active"))
+    assert page.locator("#turf-table tbody a").count() == turfs
+    page.focus("a[href='#turf-table']")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    ring = page.evaluate("""() => { const a = document.activeElement, s = getComputedStyle(a);
+        return [a.closest('#turf-table') !== null, s.outlineStyle, parseFloat(s.outlineWidth)]; }""")
+    assert ring[0] and ring[1] != "none" and ring[2] >= 2
