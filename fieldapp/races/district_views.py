@@ -12,6 +12,7 @@ from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_upload
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
+from fieldapp.races import district_impact
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import DistrictForm
 from fieldapp.races.jobs import start_district_import
@@ -27,7 +28,13 @@ def district(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     form = DistrictForm()
     status = 200
-    if form.validate_on_submit():
+    ask = district_impact.needs_confirmation(race)
+    valid = form.validate_on_submit()
+    if valid and ask and not form.confirm_replace.data:  # a real boundary: asked first
+        form.confirm_replace.errors = ["Tick the box to replace the current boundary: "
+                                       "nothing was uploaded."]
+        status = 422
+    elif valid:
         upload = form.file.data
         try:
             job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
@@ -43,5 +50,6 @@ def district(race_id: int):
     data = pin_map_data(db.session, race)
     fragment = (map_fragment(build_coverage_map_fragment, data, height="55vh")
                 if race.district or data.doors is not None else None)
-    response = map_response("races/district.html", race=race, form=form, map=fragment)
+    response = map_response("races/district.html", race=race, form=form, map=fragment,
+                            impact=district_impact.replace_impact(db.session, race) if ask else None)
     return response, status

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import SelectField, StringField, SubmitField
+from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
 
@@ -13,6 +13,8 @@ class DistrictForm(FlaskForm):
     file = FileField("GeoJSON file (.geojson or .json)", validators=[
         FileRequired("Choose a GeoJSON file."),
         FileAllowed(["geojson", "json"], "Upload a .geojson or .json file.")])
+    # Asked only when a real boundary would be replaced (races.district_impact).
+    confirm_replace = BooleanField("Replace the current boundary")
     submit = SubmitField("Upload boundary")
 
 
