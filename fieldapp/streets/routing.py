@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from shapely.geometry import LineString
-from shapely.ops import substring
 
 from fieldapp.streets.distance import StreetDistances
 from fieldapp.streets.tour import improve_path
@@ -145,12 +144,22 @@ def sd_node(sd, row, src, pred, na, nb) -> float:
 
 
 def _piece(line: LineString, t0: float, t1: float) -> np.ndarray:
-    """The part of a line between two offsets, in walking order."""
-    if abs(t1 - t0) < 1e-6:
-        return np.asarray(line.interpolate(t0).coords)
-    part = substring(line, min(t0, t1), max(t0, t1))
-    xy = np.asarray(part.coords)
-    return xy if t1 >= t0 else xy[::-1]
+    """The part of a line between two offsets, in walking order (numpy: shapely's substring
+    was a third of the routing time)."""
+    xy = np.asarray(line.coords)[:, :2]
+    cum = np.concatenate(([0.0], np.cumsum(np.linalg.norm(np.diff(xy, axis=0), axis=1))))
+    a, b = sorted((min(max(t0, 0.0), cum[-1]), min(max(t1, 0.0), cum[-1])))
+
+    def at(t: float) -> np.ndarray:
+        k = min(int(np.searchsorted(cum, t, side="right")) - 1, len(cum) - 2)
+        span = cum[k + 1] - cum[k]
+        return xy[k] + (xy[k + 1] - xy[k]) * ((t - cum[k]) / span if span > 0 else 0.0)
+
+    if b - a < 1e-6:
+        return at(a)[None, :]
+    inner = xy[(cum > a) & (cum < b)]
+    part = np.vstack((at(a), inner, at(b)))
+    return part if t1 >= t0 else part[::-1]
 
 
 def _polyline(sd: StreetDistances, heads: np.ndarray, src, pred) -> list[tuple[float, float]]:
