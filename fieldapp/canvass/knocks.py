@@ -146,12 +146,13 @@ def record_knocks(db: Session | sa.Connection, user_id: int, payloads: list[Any]
     refused = {item.client_uuid for item, result in zip(parsed, results)
                if isinstance(item, KnockInput) and result.status in ("held", "invalid")}
     _load_seen(conn, user_id, refused - ctx.existing.keys(), ctx)
-    new_doors = {i.client_uuid: i.new_door for i in inputs if i.new_door is not None}
+    talks = [i for i in inputs if i.talked_to is not None or i.new_door is not None]
+    new_doors = {i.client_uuid: i.new_door for i in talks if i.new_door is not None}
     if new_doors and fresh:
         begin_writes(conn)  # the door and its knock: one transaction
         talk.add_doors(conn, user_id, fresh, new_doors, now)
     lost = _write(conn, user_id, fresh, voids, ctx) if fresh else set()
-    if fresh:
+    if fresh and talks:
         talk.add_people(conn, user_id, fresh.values(), now)
     if fresh and not isinstance(db, sa.Connection):
         _expire_loaded_doors(db, {knock["household_id"] for knock in fresh.values()})
@@ -224,7 +225,8 @@ def _load_context(conn: sa.Connection, user_id: int, inputs: list[KnockInput]) -
     else:
         found = conn.execute(sql.DOORS, {"uid": user_id, "ids": door_ids}) if door_ids else []
     doors = {row.id: row for row in found}
-    voter_ids = list({v for i in inputs for v in talk.named_voters(i)})
+    voter_ids = list({i.voter_id for i in inputs if i.voter_id is not None}.union(
+        *(talk.named_voters(i) for i in inputs if i.talked_to)))
     voters = dict(conn.execute(sql.VOTERS, {"ids": voter_ids}).all()) if voter_ids else {}
     return _Context(existing, doors, voters, _load_questions(conn, inputs, doors))
 
@@ -255,7 +257,8 @@ def _load_questions(conn: sa.Connection, inputs: list[KnockInput],
                     doors: dict[int, Any]) -> dict[int, tuple[int, str, set[int]]]:
     """The questions answered, as id -> (race, kind, choice ids): the race's whole script
     when all the doors are of one race (a canvass), else the questions by id."""
-    question_ids = list({q for i in inputs for q in talk.answered(i)})
+    question_ids = list({q for i in inputs
+                         for q in (talk.answered(i) if i.talked_to else i.answers)})
     if not question_ids:
         return {}
     races = {door.race_id for door in doors.values()}
@@ -306,8 +309,10 @@ def _judge(item: KnockInput, digest: str, user_id: int, ctx: _Context, fresh: di
         "accuracy_m": item.accuracy_m, "distance_m": distance,
         "flagged_far": distance is not None and distance > far_metres,
         "voids_knock_id": target["id"] if target is not None else None,
-        **talk.stored_fields(item),
+        "talked_to": None, "someone_else": item.someone_else,
     }
+    if item.talked_to is not None:
+        knock.update(talk.stored_fields(item))
     fresh[item.client_uuid] = knock
     if target is not None and target["id"] is None:  # voids a knock of this same batch
         voids[item.client_uuid] = target["client_uuid"]
