@@ -178,7 +178,7 @@ def main() -> int:
     server = subprocess.Popen(
         [str(BIN / "gunicorn"), "-c", "python:fieldapp.gunicorn_conf", "-w", "2",
          "-b", f"127.0.0.1:{port}", "--log-level", "warning", "fieldapp:create_app()"],
-        cwd=ROOT, env=env, stdout=open(workdir / "gunicorn.log", "wb"),
+        cwd=ROOT, env=env, stdout=open(workdir / "gunicorn.log", "wb"),  # noqa: SIM115 (open while it runs)
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.monotonic() + 60
