@@ -29,8 +29,8 @@ from sqlalchemy.orm.util import identity_key
 
 from fieldapp.canvass import knock_sql as sql
 from fieldapp.canvass import talk
-from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.held import Hold, store_held
+from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.knock_sql import DOOR, KNOCK
 from fieldapp.canvass.pg_unnest import column_arrays, unnest_insert
 from fieldapp.database import begin_writes

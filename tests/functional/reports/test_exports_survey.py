@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from fieldapp.auth.models import User
 from fieldapp.csv_safe import csv_line, safe_cell
-from fieldapp.races.models import SurveyChoice, SurveyQuestion
+from fieldapp.races.models import SurveyQuestion
 from fieldapp.voters.models import Voter
 from tests.world import knock
 
