@@ -24,3 +24,12 @@ def test_empty_charts_say_so():
 def test_bar_chart_labels_and_values():
     svg = bar_chart([("Not home", 120), ("Talked", 45)])
     assert ">Not home</text>" in svg and ">120</text>" in svg and ">45</text>" in svg
+
+
+def test_charts_are_named_and_come_with_a_data_table():
+    """A screen reader hears every figure; the same figures are a table under the chart."""
+    svg = bar_chart([("Not home", 120), ("Talked", 45)], name="Doors by outcome")
+    assert 'aria-label="Doors by outcome: Not home 120, Talked 45"' in svg
+    assert '<th scope="row">Talked</th><td>45</td>' in svg
+    days = day_chart([{"day": "2026-11-20", "knocks": 10, "contacts": 3}])
+    assert '<th scope="row">2026-11-20</th><td>10</td><td>3</td>' in days
