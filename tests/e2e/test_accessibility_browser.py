@@ -150,7 +150,8 @@ def test_organizer_pages_have_no_wcag_violations(db, runner, context):
              f"/races/{race.id}/turfs/sheets?ids={turf.id}", f"/races/{race.id}/script",
              f"/races/{race.id}/district", f"/races/{race.id}/import",
              f"/races/{race.id}/held", f"/races/{race.id}/outside-doors",
-             f"/races/{race.id}/ungeocoded", f"/turfs/{turf.id}", f"/turfs/{turf.id}/sheet",
+             f"/races/{race.id}/ungeocoded", f"/races/{race.id}/streets", f"/turfs/{turf.id}",
+             f"/turfs/{turf.id}/sheet",
              "/orgs/ny-wfp/members", "/account/password", "/account/tokens", "/about/data",
              "/my/turfs"]
     failures = {}
