@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp import database
-from fieldapp.canvass import knocks
+from fieldapp.canvass import knock_store
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.models_base import utcnow
 from fieldapp.voters.models import Household, Voter
@@ -61,7 +61,7 @@ def test_an_undo_is_stored_with_its_door_or_not_at_all(db, client, world, monkey
     def broken(*_args):
         raise RuntimeError("the door's cache could not be written")
 
-    monkeypatch.setattr(knocks, "_refresh_doors", broken)
+    monkeypatch.setattr(knock_store, "_refresh_doors", broken)
     undo = {"client_uuid": str(uuid.uuid4()), "household_id": world.doors[3],
             "voids": original["client_uuid"], "knocked_at": utcnow().isoformat()}
     with pytest.raises(RuntimeError):
@@ -89,13 +89,13 @@ def test_statements_commit_alone_until_writes_are_begun(app, db, backend):
 def test_a_batch_still_runs_in_one_transaction(app, db, client, world, backend, monkeypatch):
     _postgres_only(backend)
     seen = []
-    original = knocks._insert
+    original = knock_store.insert_all
 
     def spy(conn, *args):
         seen.append(conn.connection.driver_connection.info.transaction_status.name)
         return original(conn, *args)
 
-    monkeypatch.setattr(knocks, "_insert", spy)
+    monkeypatch.setattr(knock_store, "insert_all", spy)
     body = {"knocks": [knock(world.doors[0]), knock(world.doors[1])]}
     response = client.post("/api/v1/knocks/batch", json=body, headers=world.headers("vol1"))
     assert response.status_code == 200 and seen == ["INTRANS"]
