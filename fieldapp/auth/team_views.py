@@ -69,7 +69,8 @@ def reactivate(slug: str, user_id: int):
 @bp.route("/orgs/<slug>/members/<int:user_id>/reset-link", methods=["POST"])
 @login_required
 def reset_link(slug: str, user_id: int):
-    """Issue a one-time password-reset link to hand over (and mail it when SMTP is set)."""
+    """Issue a one-time password-reset link for the organizer to hand over (no mail server needed;
+    sending it by e-mail is not built)."""
     org, membership = _member(slug, user_id)
     if not EmptyForm().validate_on_submit():
         return _back(org)

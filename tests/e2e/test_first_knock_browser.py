@@ -59,7 +59,7 @@ def _csv(page, link_text):
 
 
 def test_empty_install_to_a_conversation_with_two_voters(db, context, browser, live_server,
-                                                         start_worker, tmp_path):
+                                                         start_worker, tmp_path, record_property):
     start_worker()  # the voter import and the turf cut run as jobs
     org = factories.org(db, "li-wfp")
     factories.user(db, "admin@example.org", org, "admin")
@@ -133,6 +133,7 @@ def test_empty_install_to_a_conversation_with_two_voters(db, context, browser, l
     try:
         mine = phone.new_page()
         mine.on("pageerror", lambda e: errors.append(f"phone: {e}"))
+        opened = time.monotonic()
         mine.goto(link)
         mine.fill("input[name=name]", "Val Volunteer")
         mine.fill("input[name=email]", "val@example.org")
@@ -147,6 +148,11 @@ def test_empty_install_to_a_conversation_with_two_voters(db, context, browser, l
         mine.click("#next-door-button")
         mine.click("#outcome-grid [data-outcome=not_home]")
         _wait_knocks(db, 1)
+        # Issue 14 asks this flow measured (not timed against a bound: machines vary); it is
+        # in the JUnit report and printed with -s.
+        joined = round(time.monotonic() - opened, 2)
+        record_property("invite_link_to_first_knock_s", joined)
+        print(f"invite link opened -> first knock stored: {joined} s")
         mine.wait_for_function("() => !window.fieldapp.walk.guarded()")
 
         # A conversation with both voters of the next door, each answering
