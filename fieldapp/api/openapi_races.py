@@ -69,6 +69,21 @@ PATHS = {
                 "type": "object", "properties": {
                     **RACE_FIELDS, "status": {"enum": ["active", "archived"]}}}}}},
             "responses": {"200": _json(_ref("Race")), **_ERRORS}}},
+    "/races/{race_id}/district": {"put": {
+        "summary": "Replace the race's district boundary (checked at once, saved by a worker)",
+        "description": "A real boundary already there is replaced only with `confirm: true`; "
+                       "without it the answer is 409 naming the geocoded doors, active turfs "
+                       "and volunteers it affects, and nothing is uploaded.",
+        "parameters": _RACE_ID,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["district"], "properties": {
+                "district": {"type": "object", "description": "GeoJSON Feature, "
+                             "FeatureCollection or geometry (Polygon/MultiPolygon, EPSG:4326)"},
+                "confirm": {"type": "boolean", "default": False}}}}}},
+        "responses": {"202": _json({"type": "object", "properties": {"job": _ref("Job")}},
+                                   "Queued: follow the job (`Location`)"),
+                      "409": _json(_ref("Error"), "A real boundary: send confirm: true"),
+                      **_ERRORS}}},
     "/races/{race_id}/script": {
         "get": {"summary": "The race's script: intro and current questions (?retired=1 adds "
                            "retired ones)", "parameters": _RACE_ID,

@@ -1,15 +1,21 @@
 """Races for organizers and integrations: figures, creating, editing, archiving, scripts."""
 from __future__ import annotations
 
+import io
+import json
+
 from flask import jsonify, url_for
 from flask_login import current_user
 
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
+from fieldapp.api.jobs import job_json
 from fieldapp.auth import access
-from fieldapp.errors import DomainError
+from fieldapp.errors import Conflict, DomainError
 from fieldapp.extensions import db
-from fieldapp.races import scripts, setup
+from fieldapp.jobs.submit import submit_upload
+from fieldapp.races import district_impact, scripts, setup
+from fieldapp.races.jobs import start_district_import
 from fieldapp.races.models import Organization, Race
 from fieldapp.reports.progress import race_progress
 
@@ -107,3 +113,28 @@ def put_script(race_id: int):
     db.session.refresh(race)
     return jsonify(scripts.export_script(race))
 
+
+@bp.put("/races/<int:race_id>/district")
+def put_district(race_id: int):
+    """Replace the race's district: {"district": GeoJSON, "confirm": true}; 202 with the job.
+
+    A real boundary already there answers 409 naming what it affects unless "confirm" is true.
+    """
+    race = access.race_for_manager(db.session, current_user, race_id)
+    body = json_body()
+    document, confirm = body.get("district"), body.get("confirm", False)
+    if not isinstance(document, dict):
+        raise DomainError("district is a GeoJSON object.",
+                          {"district": "expected a GeoJSON object"})
+    if not isinstance(confirm, bool):
+        raise DomainError("confirm is true or false.", {"confirm": "expected a boolean"})
+    if not confirm and district_impact.needs_confirmation(race):
+        impact = district_impact.replace_impact(db.session, race)
+        raise Conflict(f"{impact.summary()} Send \"confirm\": true to replace it.",
+                       {"confirm": "required to replace the current boundary"})
+    raw = io.BytesIO(json.dumps(document).encode())
+    job = submit_upload(raw, "district.geojson", lambda stored: start_district_import(
+        db.session, race, current_user, stored))
+    response = jsonify({"job": job_json(job)})
+    response.headers["Location"] = url_for("api.get_job", job_id=job.id)
+    return response, 202

@@ -18,6 +18,18 @@ class ReplaceImpact:
     active_turfs: int
     volunteers: int  # volunteers holding an active turf of the race
 
+    def summary(self) -> str:
+        """One sentence naming what a new boundary affects (the CLI and the API say it)."""
+        def n(count: int, word: str) -> str:
+            return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+        return (f"Replacing the boundary measures the race's "
+                f"{n(self.doors_geocoded, 'geocoded door')} against the new one; doors it "
+                f"leaves outside drop out of every later cut. "
+                f"{n(self.active_turfs, 'active turf')} ({n(self.doors_in_turfs, 'door')}) and "
+                f"the assignments of {n(self.volunteers, 'volunteer')} stay as they are until "
+                f"you cut again.")
+
 
 def needs_confirmation(race: Race) -> bool:
     """A real boundary is replaced only once the organizer has read what it affects; a

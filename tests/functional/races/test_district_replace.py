@@ -60,3 +60,35 @@ def test_a_first_or_synthetic_boundary_is_not_asked_about(client, auth, db):
     auth.login("org@example.org")
     assert 'id="replace-impact"' not in client.get(f"/races/{race.id}/district").get_data(as_text=True)
     assert _upload(client, race.id).status_code == 302
+
+
+def test_cli_names_what_a_replacement_affects_and_asks(db, runner, tmp_path):
+    race = _race(db)
+    before = dict(race.district)
+    path = tmp_path / "square.geojson"
+    path.write_bytes(SQUARE)
+    args = ["imports", "district", str(path), "--race", "NY race"]
+    refused = runner.invoke(args=args, input="n\n")
+    assert refused.exit_code == 1
+    assert "6 geocoded doors" in refused.output and "2 active turfs (6 doors)" in refused.output
+    assert "1 volunteer stay" in refused.output and "Replace the district of NY race?" in refused.output
+    db.expire_all()
+    assert db.get(Race, race.id).district == before  # nothing saved
+    taken = runner.invoke(args=[*args, "--yes"])
+    assert taken.exit_code == 0, taken.output
+    assert "Replace the district" not in taken.output and "District boundary saved" in taken.output
+    db.expire_all()
+    assert db.get(Race, race.id).district != before
+
+
+def test_cli_does_not_ask_about_a_synthetic_boundary(db, runner, tmp_path):
+    race = _race(db)
+    race.district_is_synthetic = True
+    db.commit()
+    path = tmp_path / "square.geojson"
+    path.write_bytes(SQUARE)
+    result = runner.invoke(args=["imports", "district", str(path), "--race", str(race.id)])
+    assert result.exit_code == 0, result.output
+    assert "Replace the district" not in result.output
+    db.expire_all()
+    assert db.get(Race, race.id).district_is_synthetic is False
