@@ -23,7 +23,8 @@ from fieldapp.voters.models import Household
 
 def coverage_map_data(db: Session, race: Race,
                       turf_url: Callable[[int], str] | None = None) -> CoverageMapData:
-    """District, active turfs with their counts and holders, every geocoded door, contacts."""
+    """District, active turfs with their counts and holders, every geocoded door not archived
+    (archived doors are out of the race's figures and off its maps), contacts at them."""
     return CoverageMapData(district=race.district, turfs=_turfs(db, race, turf_url),
                            doors=_doors(db, race), contacts=_contacts(db, race))
 
@@ -52,7 +53,7 @@ def _turfs(db: Session, race: Race,
 def _doors(db: Session, race: Race) -> DoorPoints:
     rows = db.execute(sa.select(Household.lat, Household.lon, Household.last_outcome)
                       .where(Household.race_id == race.id, Household.lat.is_not(None),
-                             Household.lon.is_not(None))).all()
+                             Household.lon.is_not(None), Household.archived_at.is_(None))).all()
     if not rows:
         return DoorPoints(lat=[], lon=[], outcome=[])
     lat, lon, outcome = zip(*rows)
@@ -76,7 +77,7 @@ def _contacts(db: Session, race: Race) -> ContactPoints | None:
     rows = db.execute(sa.select(Household.lat, Household.lon, answer)
                       .join(Household, Household.id == DoorKnock.household_id)
                       .where(*live_knocks(race.id), answer.is_not(None),
-                             Household.lat.is_not(None))).all()
+                             Household.lat.is_not(None), Household.archived_at.is_(None))).all()
     kept = [(la, lo, score[a]) for la, lo, a in rows if a in score]
     if not kept:
         return None

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 import shapely
-from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry import MultiPolygon, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 
 from fieldapp.turf.geometry import LocalProjection, project, unique_locations
@@ -201,3 +201,16 @@ def _polygonal(geom: BaseGeometry) -> Polygon | MultiPolygon:
         return polys[0] if polys else MultiPolygon()
     whole = shapely.union_all(polys)  # pieces of a repair may share edges: one valid shape
     return whole if isinstance(whole, (Polygon, MultiPolygon)) else _polygonal(whole)
+
+
+def within_region(boundary: dict, region: BaseGeometry) -> Polygon | MultiPolygon:
+    """A stored (lon, lat) turf boundary cut back to region (the district): the discs drawn
+    around doors outside it go once those doors are archived (empty if nothing is left)."""
+    geom = shape(boundary)
+    if not geom.is_valid:
+        geom = shapely.make_valid(geom)
+    try:
+        clipped = shapely.intersection(geom, region)
+    except shapely.errors.GEOSException:  # nearly coincident edges: overlay on a fine grid
+        clipped = shapely.intersection(geom, region, grid_size=1e-9)
+    return _polygonal(clipped)

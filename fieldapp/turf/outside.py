@@ -1,8 +1,9 @@
 """Doors outside the race's district: what archiving them ends, archiving them, bringing them back.
 
-An archived door (``Household.archived_at``) leaves its turf (the turf's door count follows),
-every cut and the race's totals; its knocks and voters are kept, and it can be brought back
-(then it is a door without a turf, for the next cut). Operations flush; the caller commits.
+An archived door (``Household.archived_at``) leaves its turf (the turf's door count, walk
+order, route and outline follow), the maps' door layers, every cut and the race's totals;
+its knocks and voters are kept, and it can be brought back (then it is a door without a turf,
+for the next cut). Operations flush; the caller commits.
 """
 from __future__ import annotations
 
@@ -13,9 +14,12 @@ from sqlalchemy.orm import Session
 
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
+from fieldapp.races.districts import district_shape
 from fieldapp.races.models import Race
+from fieldapp.turf.boundaries import within_region
 from fieldapp.turf.models import Turf
-from fieldapp.turf.recut import outside_doors
+from fieldapp.turf.recut import geojson, outside_doors
+from fieldapp.turf.split_merge import keep_walk_order
 from fieldapp.voters.models import Household
 
 
@@ -48,7 +52,7 @@ def archive_impact(db: Session, race: Race) -> ArchiveImpact:
 
 
 def archive_outside_doors(db: Session, race: Race) -> int:
-    """Archive every geocoded door outside the district; their turfs' door counts follow."""
+    """Archive every geocoded door outside the district; the turfs that held them are redrawn."""
     rows = outside_doors(db, race)
     ids = [r.id for r in rows]
     turf_ids = {r.turf_id for r in rows if r.turf_id is not None}
@@ -57,7 +61,7 @@ def archive_outside_doors(db: Session, race: Race) -> int:
     for chunk in range(0, len(ids), 500):  # bounded IN lists for SQLite's variable limit
         db.execute(sa.update(Household).where(Household.id.in_(ids[chunk:chunk + 500]))
                    .values(archived_at=utcnow(), turf_id=None, walk_seq=None))
-    _recount(db, turf_ids)
+    _redraw(db, race, turf_ids)
     db.flush()
     return len(ids)
 
@@ -77,8 +81,11 @@ def archived_count(db: Session, race: Race) -> int:
         Household.race_id == race.id, Household.archived_at.is_not(None))) or 0
 
 
-def _recount(db: Session, turf_ids: set[int]) -> None:
-    """Set each turf's door count from its doors."""
-    for turf_id in turf_ids:
-        count = db.scalar(sa.select(sa.func.count()).where(Household.turf_id == turf_id)) or 0
-        db.execute(sa.update(Turf).where(Turf.id == turf_id).values(door_count=count))
+def _redraw(db: Session, race: Race, turf_ids: set[int]) -> None:
+    """Each turf that lost doors: door count, walk numbers and route without them, and its
+    outline cut back to the district (the ground drawn around its outside doors goes)."""
+    district = district_shape(race.district)
+    for turf in db.scalars(sa.select(Turf).where(Turf.id.in_(turf_ids))):
+        keep_walk_order(db, turf)
+        if district is not None and turf.boundary:
+            turf.boundary = geojson(within_region(turf.boundary, district))

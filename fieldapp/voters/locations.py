@@ -64,10 +64,11 @@ def set_manual_location(db: Session, household: Household, lat: object, lon: obj
 
 
 def pin_map_data(db: Session, race: Race) -> CoverageMapData:
-    """The district and the race's doors that have coordinates: the backdrop for placing pins."""
+    """The district and the race's doors that have coordinates (not archived): the backdrop
+    for placing pins."""
     rows = db.execute(sa.select(Household.lat, Household.lon, Household.last_outcome).where(
         Household.race_id == race.id, Household.lat.is_not(None),
-        Household.lon.is_not(None))).all()
+        Household.lon.is_not(None), Household.archived_at.is_(None))).all()
     if not rows:
         return CoverageMapData(district=race.district, doors=None)
     lat, lon, outcome = zip(*rows)
