@@ -29,7 +29,8 @@ def _row(db, world, **changes):
         "note": "Wants a sign", "knocked_at": now - dt.timedelta(minutes=3),
         "knocked_at_offset_min": -240, "received_at": now, "latitude": 40.6801234,
         "longitude": -73.45, "accuracy_m": 8.5, "distance_m": 11.2, "flagged_far": True,
-        "voids_knock_id": None,
+        "voids_knock_id": None, "talked_to": [{"voter_id": 1, "answers": {"7": 3}}],
+        "someone_else": False,
     }
     return row | changes
 
@@ -41,7 +42,8 @@ def _stored(db, client_uuid):
 
 
 @pytest.mark.parametrize("changes", [{}, {"answers": None, "latitude": None, "note": "",
-                                          "flagged_far": False, "distance_m": None}])
+                                          "flagged_far": False, "distance_m": None,
+                                          "talked_to": None, "someone_else": True}])
 def test_a_row_inserted_directly_reads_back_as_one_inserted_by_sqlalchemy(db, world, changes):
     dialect = db.get_bind().dialect.name
     direct, usual = _row(db, world, **changes), _row(db, world, **changes)
