@@ -5,22 +5,55 @@ what ends); the preview's own form, carrying the same inputs, saves it.
 """
 from __future__ import annotations
 
+import functools
+
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.errorhandlers import wants_json
-from fieldapp.errors import DomainError, NotFound
+from fieldapp.errors import DomainError, Forbidden, NotFound
 from fieldapp.extensions import db
+from fieldapp.map_pages import map_response
 from fieldapp.turf import bulk, services, split_merge
 from fieldapp.turf.blueprint import bp
+from fieldapp.turf.forms import RenameForm
 from fieldapp.turf.models import Assignment, Turf
 
 
 def _checked_form() -> None:
     if not EmptyForm().validate_on_submit():
         raise DomainError("Your form expired: reload the page and try again.", {"csrf": "missing"})
+
+
+def _on_the_turf_page(view):
+    """Bad split or merge input comes back on the turf page with its message (status 422,
+    nothing saved) rather than on the generic error page; access errors stay what they are."""
+    @functools.wraps(view)
+    def wrapper(turf_id: int):
+        try:
+            return view(turf_id)
+        except (Forbidden, NotFound):
+            raise
+        except DomainError as error:
+            if wants_json():
+                raise
+            db.session.rollback()
+            turf = access.turf_for_manager(db.session, current_user, turf_id)
+            flash(error.message, "error")
+            return turf_page(turf), 422
+    return wrapper
+
+
+def turf_page(turf: Turf):
+    """The turf page (doors, map, assign, split, merge) for the turf's organizer."""
+    from fieldapp.turf.views import _turf_map  # views imports this module: on use, no cycle
+
+    claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
+    return map_response("turf/detail.html", turf=turf, form=RenameForm(formdata=None, obj=turf),
+                        button=EmptyForm(), claim_url=claim_url,
+                        map=_turf_map(turf, height="55vh", geoman=True), **detail_context(turf))
 
 
 def _split_plan(turf: Turf):
@@ -36,6 +69,7 @@ def _split_plan(turf: Turf):
 
 @bp.route("/turfs/<int:turf_id>/split/preview", methods=["POST"])
 @login_required
+@_on_the_turf_page
 def split_preview(turf_id: int):
     """What a split would make: each part's name, doors and knocked doors; nothing saved."""
     turf = access.turf_for_manager(db.session, current_user, turf_id)
@@ -48,6 +82,7 @@ def split_preview(turf_id: int):
 
 @bp.route("/turfs/<int:turf_id>/split", methods=["POST"])
 @login_required
+@_on_the_turf_page
 def split(turf_id: int):
     """Save a previewed split."""
     turf = access.turf_for_manager(db.session, current_user, turf_id)
@@ -70,6 +105,7 @@ def _merge_plan(turf: Turf):
 
 @bp.route("/turfs/<int:turf_id>/merge/preview", methods=["POST"])
 @login_required
+@_on_the_turf_page
 def merge_preview(turf_id: int):
     """What a merge would make: the name kept, the doors, who holds them; nothing saved."""
     turf = access.turf_for_manager(db.session, current_user, turf_id)
@@ -79,6 +115,7 @@ def merge_preview(turf_id: int):
 
 @bp.route("/turfs/<int:turf_id>/merge", methods=["POST"])
 @login_required
+@_on_the_turf_page
 def merge(turf_id: int):
     """Save a previewed merge."""
     turf = access.turf_for_manager(db.session, current_user, turf_id)
