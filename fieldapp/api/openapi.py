@@ -5,6 +5,7 @@ from flask import jsonify
 
 from fieldapp.api.blueprint import bp
 from fieldapp.canvass.outcomes import OUTCOME_CODES
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
 
 def _ref(name: str) -> dict:
@@ -152,7 +153,7 @@ DOCUMENT = {
             "parameters": [{"name": "race_id", "in": "path", "required": True,
                             "schema": {"type": "integer"}}],
             "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {
-                "doors": {"type": "integer", "minimum": 10, "maximum": 400, "default": 50},
+                "doors": {"type": "integer", "minimum": MIN_DOORS, "maximum": MAX_DOORS, "default": 50},
                 "replace": {"type": "boolean", "default": False},
                 "scope": {"type": "string", "enum": ["free", "unassigned", "leftover", "all"]},
                 "outcomes": {"type": "array", "items": {"type": "string"}},

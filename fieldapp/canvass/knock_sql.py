@@ -92,12 +92,20 @@ INSERT_AND_BUMP = DirectStatement(sa.select(_inserted.c.id, _inserted.c.client_u
     _bump_door(_VALUES["household_id"], 1, _VALUES["outcome"], _VALUES["knocked_at"])
     .where(sa.exists(sa.select(_inserted.c.id))).cte("bumped")))
 
-_voided = sa.select(KNOCK.c.voids_knock_id).where(
-    KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.voids_knock_id.is_not(None))
+
+
+def live_knocks(column: str, value) -> tuple:
+    """Where-clauses for the knocks that count of one race or door (`column` "race_id" or
+    "household_id"): not an undo event and not undone by one. The one definition of a live
+    knock, for the undo path here and for the reports and exports."""
+    scope = KNOCK.c[column] == value
+    voided = sa.select(KNOCK.c.voids_knock_id).where(scope, KNOCK.c.voids_knock_id.is_not(None))
+    return (scope, KNOCK.c.outcome != VOID, KNOCK.c.id.not_in(voided))
+
+
 # A door's live knocks, latest first: what its cached status is worked out from after an undo.
 LIVE = (sa.select(KNOCK.c.outcome, KNOCK.c.knocked_at)
-        .where(KNOCK.c.household_id == sa.bindparam("hid"), KNOCK.c.outcome != VOID,
-               KNOCK.c.id.not_in(_voided))
+        .where(*live_knocks("household_id", sa.bindparam("hid")))
         .order_by(KNOCK.c.knocked_at.desc(), KNOCK.c.id.desc()))
 
 # Only for knocks whose door is not the volunteer's now: every stay of these doors in a turf

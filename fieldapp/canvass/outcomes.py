@@ -1,8 +1,10 @@
-"""The door outcomes fieldapp records, and the VAN canvass result each maps to.
+"""The door outcomes fieldapp records: the one declaration every rendering derives from.
 
-One vocabulary for the API, the phone, exports and maps. `van_result` is the name of the
-VAN result in the tradition of its canvass codes; committees map these to their own numeric
-result ids (Organization.van_result_ids) for the bulk-upload export.
+Each outcome carries its code, the words people see (the phone's button, the map legend, walk
+sheets, reports), its map colours, its VAN result and that result's starting id. The phone
+(templates/canvass/_outcomes.html), the map palette and door encoding (fieldapp/maps/palette.py,
+encode.py, whose payload tells static/js/maps/canvas-layers.js how many codes there are), the
+reports and the VAN export all iterate OUTCOMES: adding an outcome is one entry here.
 """
 from __future__ import annotations
 
@@ -11,49 +13,41 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Outcome:
-    """One outcome: its code, the words a canvasser sees, and its VAN result."""
+    """One outcome: its code, label, map colours, VAN result and its default VAN id."""
 
     code: str
     label: str
     van_result: str
+    # Starting VAN result id for the canvass-results bulk upload. Result ids differ between
+    # committees and states: a chapter sets its own in Organization.van_result_ids (outcome
+    # code -> id) and the export uses those first.
+    van_id: int
+    color: str  # map fill, from Okabe & Ito's colour-blind-safe set (plus greys, muted extras)
+    text: str = "#000000"  # the text colour readable on `color`
     is_contact: bool = False
     # A final outcome means the door should not be knocked again this cycle.
     is_final: bool = False
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("not_home", "Not home", "Not Home"),
-    Outcome("contact", "Talked", "Canvassed", is_contact=True, is_final=True),
-    Outcome("refused", "Refused", "Refused", is_final=True),
-    Outcome("moved", "Moved", "Moved", is_final=True),
-    Outcome("deceased", "Deceased", "Deceased", is_final=True),
-    Outcome("inaccessible", "Inaccessible", "Inaccessible"),
-    Outcome("vacant", "Vacant", "Vacant", is_final=True),
-    Outcome("hostile", "Hostile", "Hostile", is_final=True),
-    Outcome("wrong_address", "Wrong address", "Wrong Address", is_final=True),
-    Outcome("come_back", "Come back", "Come Back"),
-    Outcome("lit_drop", "Lit dropped", "Lit Drop"),
+    Outcome("not_home", "Not home", "Not Home", 1, "#56b4e9"),
+    # black text on the greens and oranges: 6.1:1 and 5.4:1 (white was 3.4:1 and 3.9:1)
+    Outcome("contact", "Talked", "Canvassed", 14, "#009e73", is_contact=True, is_final=True),
+    Outcome("refused", "Refused", "Refused", 2, "#d55e00", is_final=True),
+    Outcome("moved", "Moved", "Moved", 5, "#cc79a7", is_final=True),
+    Outcome("deceased", "Deceased", "Deceased", 4, "#4d4d4d", "#ffffff", is_final=True),
+    Outcome("inaccessible", "Inaccessible", "Inaccessible", 17, "#e69f00"),
+    Outcome("vacant", "Vacant", "Vacant", 18, "#999933", is_final=True),
+    Outcome("hostile", "Hostile", "Hostile", 3, "#882255", "#ffffff", is_final=True),
+    Outcome("wrong_address", "Wrong address", "Wrong Address", 20, "#aa4499", "#ffffff",
+            is_final=True),
+    Outcome("come_back", "Come back", "Come Back", 19, "#0072b2", "#ffffff"),
+    Outcome("lit_drop", "Lit dropped", "Lit Drop", 23, "#f0e442"),
 )
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
 BY_CODE: dict[str, Outcome] = {o.code: o for o in OUTCOMES}
 CONTACT_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES if o.is_contact)
-
-# Starting VAN result ids for the canvass-results bulk upload. Result ids differ between
-# committees and states: a chapter sets its own in Organization.van_result_ids (outcome code ->
-# id) and the export uses those first. `contact` is the "Canvassed" result.
-DEFAULT_VAN_RESULT_IDS: dict[str, int] = {
-    "not_home": 1,
-    "refused": 2,
-    "hostile": 3,
-    "deceased": 4,
-    "moved": 5,
-    "contact": 14,
-    "inaccessible": 17,
-    "vacant": 18,
-    "come_back": 19,
-    "wrong_address": 20,
-    "lit_drop": 23,
-}
+DEFAULT_VAN_RESULT_IDS: dict[str, int] = {o.code: o.van_id for o in OUTCOMES}
 # VAN contact type of a door-to-door canvass ("Walk").
 VAN_CONTACT_TYPE_WALK = 2
 

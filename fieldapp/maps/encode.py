@@ -4,7 +4,8 @@
 * Doors: sorted into 0.001° latitude strips walked boustrophedon, so consecutive doors are
   neighbours; latitude deltas then longitude deltas as zigzag LEB128 varints, then the outcome
   of each door in a nibble (0 = not knocked, k = OUTCOMES[k-1]); all in one base64 string.
-  About 4.5 bytes a door before gzip, 2.7 after.
+  About 4.5 bytes a door before gzip, 2.7 after. "c" counts the doors by code (0 = not
+  knocked), so its length is the number of codes, which the page's script reads from it.
 * Geometries: per polygon, per ring, a flat list [dlat, dlon, dlat, dlon, ...] of deltas from
   the previous vertex (the first from the origin), consecutive duplicates dropped.
 * Support hexagons: binned in Web-Mercator "world" coordinates (0–1 across the world), so they
@@ -20,11 +21,16 @@ from typing import Any
 import numpy as np
 import shapely
 
+from fieldapp.maps.palette import OUTCOMES
+
 SCALE = 100_000  # integer units per degree
 STRIP = 100  # door sort strip height in integer units (0.001°)
 SIMPLIFY_ABOVE = 2_000  # rings with more vertices than this are simplified
 SIMPLIFY_DEGREES = 2e-5  # ... to this tolerance (≈ 2 m)
 EARTH_CIRCUMFERENCE_M = 40_075_016.686
+NCODES = len(OUTCOMES) + 1  # door codes: 0 = not knocked, k = OUTCOMES[k - 1]
+if NCODES > 16:  # a door's code is one nibble of the encoding
+    raise ValueError(f"the door encoding holds 15 outcomes at most, not {NCODES - 1}")
 
 _SCRIPT_UNSAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026",
                                 "\u2028": "\\u2028", "\u2029": "\\u2029"})
@@ -63,7 +69,7 @@ def encode_doors(lat: np.ndarray, lon: np.ndarray, outcome: np.ndarray) -> dict[
     """Doors as {"n", "o": [lat0, lon0], "k": SCALE, "b": base64, "c": counts by outcome}."""
     qlat = np.round(lat * SCALE).astype(np.int64)
     qlon = np.round(lon * SCALE).astype(np.int64)
-    counts = np.bincount(outcome.astype(np.int64) + 1, minlength=12)[:12].tolist()
+    counts = np.bincount(outcome.astype(np.int64) + 1, minlength=NCODES)[:NCODES].tolist()
     if qlat.size == 0:
         return {"n": 0, "o": [0, 0], "k": SCALE, "b": "", "c": counts}
     origin = (int(qlat.min()), int(qlon.min()))

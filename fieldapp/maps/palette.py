@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-#: Door outcome codes, in the order the maps index them (index 0 is the first code).
-OUTCOMES: tuple[str, ...] = (
-    "not_home", "contact", "refused", "moved", "deceased", "inaccessible",
-    "vacant", "hostile", "wrong_address", "come_back", "lit_drop",
-)
+from fieldapp.canvass.outcomes import OUTCOMES as _OUTCOMES
+
+#: Door outcome codes, in the order the maps index them (index 0 is the first code), from
+#: fieldapp.canvass.outcomes, the one declaration of outcomes.
+OUTCOMES: tuple[str, ...] = tuple(o.code for o in _OUTCOMES)
 NOT_KNOCKED = None  # a door's outcome before anyone knocked
 
 
@@ -28,17 +28,7 @@ class Swatch:
 #: The one outcome palette: every code in OUTCOMES, plus None for a door not yet knocked.
 OUTCOME_PALETTE: dict[str | None, Swatch] = {
     None: Swatch("#c8c8c8", "Not knocked", "#000000"),
-    "not_home": Swatch("#56b4e9", "Not home", "#000000"),
-    "contact": Swatch("#009e73", "Contact", "#000000"),  # black: 6.1:1 (white was 3.4:1)
-    "refused": Swatch("#d55e00", "Refused", "#000000"),  # black: 5.4:1 (white was 3.9:1)
-    "moved": Swatch("#cc79a7", "Moved", "#000000"),
-    "deceased": Swatch("#4d4d4d", "Deceased", "#ffffff"),
-    "inaccessible": Swatch("#e69f00", "Inaccessible", "#000000"),
-    "vacant": Swatch("#999933", "Vacant", "#000000"),
-    "hostile": Swatch("#882255", "Hostile", "#ffffff"),
-    "wrong_address": Swatch("#aa4499", "Wrong address", "#ffffff"),
-    "come_back": Swatch("#0072b2", "Come back", "#ffffff"),
-    "lit_drop": Swatch("#f0e442", "Lit drop", "#000000"),
+    **{o.code: Swatch(o.color, o.label, o.text) for o in _OUTCOMES},
 }
 
 #: Turf shading by share of doors knocked (ColorBrewer BuPu, colour-blind safe, sequential).

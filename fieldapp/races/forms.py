@@ -6,6 +6,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired
 
+from fieldapp.turf.limits import DOORS_RANGE
+
 
 class DistrictForm(FlaskForm):
     """Upload a district boundary as GeoJSON."""
@@ -28,7 +30,7 @@ class RaceForm(FlaskForm):
     election_date = StringField("Election day (YYYY-MM-DD)")
     ocd_division_id = StringField("OCD division id (ocd-division/country:us/...)")
     door_goal = StringField("Door goal", default="0")
-    doors_per_turf = StringField("Doors per turf when cutting (10-400)", default="50")
+    doors_per_turf = StringField(f"Doors per turf when cutting ({DOORS_RANGE})", default="50")
     submit = SubmitField("Save race")
 
     FIELDS = ("name", "office", "candidate", "election_date", "ocd_division_id", "door_goal",

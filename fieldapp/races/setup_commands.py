@@ -14,6 +14,7 @@ from fieldapp.extensions import db
 from fieldapp.races import scripts, setup
 from fieldapp.races.models import Organization
 from fieldapp.races.services import get_race_by_ref
+from fieldapp.turf.limits import DOORS_RANGE
 
 
 def race_options(func):
@@ -24,7 +25,7 @@ def race_options(func):
         click.option("--election-date", help="Election day, YYYY-MM-DD."),
         click.option("--ocd-id", help="OCD division id, e.g. ocd-division/country:us/state:ny/sldl:36."),
         click.option("--goal", help="Door goal (0 or more)."),
-        click.option("--doors-per-turf", help="Turf size the cutter proposes (10-400)."),
+        click.option("--doors-per-turf", help=f"Turf size the cutter proposes ({DOORS_RANGE})."),
     ]):
         func = option(func)
     return func

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.knock_input import VOID
+from fieldapp.canvass.knock_sql import live_knocks as _live_knocks
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.canvass.outcomes import CONTACT_CODES, OUTCOME_CODES
 from fieldapp.races.models import Race, SurveyQuestion
@@ -22,10 +22,8 @@ from fieldapp.voters.models import Household
 
 
 def live_knocks(race_id: int):
-    """Knocks of a race that count: not undo events and not voided by one."""
-    voided = sa.select(DoorKnock.voids_knock_id).where(
-        DoorKnock.race_id == race_id, DoorKnock.voids_knock_id.is_not(None))
-    return (DoorKnock.race_id == race_id, DoorKnock.outcome != VOID, DoorKnock.id.not_in(voided))
+    """Knocks of a race that count (fieldapp.canvass.knock_sql.live_knocks)."""
+    return _live_knocks("race_id", race_id)
 
 
 def turf_door_counts(race_id: int):

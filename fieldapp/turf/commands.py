@@ -11,6 +11,7 @@ from fieldapp.jobs.submit import submit
 from fieldapp.races.services import get_race_by_ref
 from fieldapp.turf import services
 from fieldapp.turf.jobs import start_turf_cut
+from fieldapp.turf.limits import DOORS_RANGE
 from fieldapp.turf.recut import SCOPES, plan_cut, preview_cut
 
 
@@ -21,7 +22,7 @@ def turf() -> None:
 
 @turf.command("cut")
 @click.argument("race_ref", metavar="RACE")
-@click.option("--doors", default=50, show_default=True, type=int, help="Target doors per turf (10-400).")
+@click.option("--doors", default=50, show_default=True, type=int, help=f"Target doors per turf ({DOORS_RANGE}).")
 @click.option("--replace", is_flag=True, help="Same as --scope all.")
 @click.option("--scope", type=click.Choice(SCOPES), default=None,
               help="Which doors: free (doors without a turf; the default), unassigned (re-cut "

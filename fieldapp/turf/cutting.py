@@ -1,6 +1,7 @@
 """Automatic turf cutting: partition a district's doors into compact, contiguous turfs.
 
-Input is an (n, 2) array of (lat, lon) degrees and a target number of doors per turf (10..400).
+Input is an (n, 2) array of (lat, lon) degrees and a target number of doors per turf
+(fieldapp.turf.limits: 10..400).
 Each door gets a turf label 0..k-1; labels are numbered in reading order (bands from north to
 south, west to east inside a band) so the service can name turfs "... 001", "... 002".
 
@@ -53,8 +54,9 @@ from scipy.spatial import cKDTree
 
 from fieldapp.turf.geometry import (GraphBalancer, components, contiguity_edges, project,
                                     unique_locations)
+from fieldapp.turf.limits import MAX_DOORS as MAX_TARGET
+from fieldapp.turf.limits import MIN_DOORS as MIN_TARGET
 
-MIN_TARGET, MAX_TARGET = 10, 400
 TOLERANCE = 0.10
 CANDIDATES = 12  # nearest centres a unit may join; more only costs time
 LLOYD_ROUNDS = 6
@@ -93,7 +95,7 @@ class CutResult:
 
 
 def check_target(target: int) -> int:
-    """Doors per turf must be a whole number from 10 to 400."""
+    """Doors per turf must be a whole number from MIN_TARGET to MAX_TARGET."""
     if isinstance(target, bool) or not isinstance(target, (int, np.integer)):
         raise ValueError(f"target (doors per turf) must be a whole number, got {target!r}")
     if not MIN_TARGET <= target <= MAX_TARGET:

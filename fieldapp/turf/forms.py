@@ -5,11 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
+
 
 class CutForm(FlaskForm):
     """Cut the race automatically."""
 
-    doors = IntegerField("Doors per turf", default=50, validators=[DataRequired(), NumberRange(10, 400)])
+    doors = IntegerField("Doors per turf", default=50, validators=[DataRequired(), NumberRange(MIN_DOORS, MAX_DOORS)])
     replace = BooleanField("Re-cut every door (turfs with knocks are archived, never lost)")
     submit = SubmitField("Cut turf")
 

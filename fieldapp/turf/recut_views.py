@@ -13,6 +13,7 @@ from fieldapp.jobs.submit import submit
 from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.jobs import start_turf_cut
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 from fieldapp.turf.recut import (DEFAULT_LEFTOVER, SCOPE_LABELS, check_scope, plan_cut,
                                  preview_cut)
 
@@ -51,5 +52,6 @@ def recut(race_id: int):
         flash(error.message, "error")
         return redirect(url_for("turf.race_turfs", race_id=race.id))
     return render_template("turf/recut.html", race=race, preview=preview, doors=doors,
+                           min_doors=MIN_DOORS, max_doors=MAX_DOORS,
                            scope=scope, outcomes=outcomes, include_outside=outside,
                            labels=SCOPE_LABELS, all_outcomes=OUTCOMES, button=EmptyForm())

@@ -21,11 +21,11 @@ from fieldapp.canvass.models import DoorKnock
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household
 
-MIN_DOORS, MAX_DOORS = 10, 400
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in the street
 
 
@@ -54,7 +54,7 @@ class CutSummary:
 
 
 def check_target(target: int) -> int:
-    """Doors per turf must be 10 to 400."""
+    """Doors per turf must be MIN_DOORS to MAX_DOORS."""
     if not isinstance(target, int) or not MIN_DOORS <= target <= MAX_DOORS:
         raise DomainError(f"Doors per turf must be between {MIN_DOORS} and {MAX_DOORS}.",
                           {"doors": f"a whole number from {MIN_DOORS} to {MAX_DOORS}"})

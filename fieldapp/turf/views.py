@@ -19,6 +19,8 @@ from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, CutForm, RenameForm
 from fieldapp.turf.jobs import start_turf_cut
+from fieldapp.turf.limits import MAX_DOORS as MAX_TURF_DOORS
+from fieldapp.turf.limits import MIN_DOORS as MIN_TURF_DOORS
 from fieldapp.turf.models import Turf
 
 
@@ -42,7 +44,7 @@ def cut(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     form = CutForm()
     if not form.validate_on_submit():
-        flash("Doors per turf must be between 10 and 400.", "error")
+        flash(f"Doors per turf must be between {MIN_TURF_DOORS} and {MAX_TURF_DOORS}.", "error")
         return redirect(url_for("turf.race_turfs", race_id=race.id))
     if form.replace.data:  # retires every turf: the preview asks first (turf.recut_views)
         return redirect(url_for("turf.recut", race_id=race.id, doors=form.doors.data,

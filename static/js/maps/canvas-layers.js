@@ -10,7 +10,6 @@
 (function (L) {
   'use strict';
   var FM = window.FieldMaps = window.FieldMaps || {};
-  var NCODES = 12;  // 0 = not knocked, 1..11 = outcomes
 
   function mercY(lat) {
     var s = Math.max(Math.min(Math.sin(lat * Math.PI / 180), 0.9999), -0.9999);
@@ -39,7 +38,8 @@
       var byte = bytes[pos + (i >> 1)];
       code[i] = (i & 1) ? byte >> 4 : byte & 15;
     }
-    return { x: x, y: y, code: code, n: n, counts: d.c };
+    // d.c counts doors by code, one entry per code the server knows (0 = not knocked).
+    return { x: x, y: y, code: code, n: n, counts: d.c, ncodes: d.c.length };
   };
 
   /* Base: a canvas covering the view plus padding, in its own non-interactive pane. */
@@ -153,18 +153,18 @@
     initialize: function (encoded, options) {
       L.setOptions(this, options);
       this._d = FM.decodeDoors(encoded);
-      this._show = new Uint8Array(NCODES).fill(1);
+      this._show = new Uint8Array(this._d.ncodes).fill(1);
     },
     counts: function () { return this._d.counts; },
     setOutcomeVisible: function (code, on) { this._show[code] = on ? 1 : 0; return this.redraw(); },
     _draw: function (ctx) {
-      var d = this._d, clustered = this._zoom < this.options.clusterZoom;
+      var d = this._d, ncodes = d.ncodes, clustered = this._zoom < this.options.clusterZoom;
       var S = clustered ? this.options.cell : this.options.stackCell;
       var W = this._world, ox = this._origin.x, oy = this._origin.y, w = this._w, h = this._h;
       var gx0 = Math.floor(ox / S), gy0 = Math.floor(oy / S);
       var gw = Math.floor((ox + w) / S) - gx0 + 1, gh = Math.floor((oy + h) / S) - gy0 + 1;
       var ncell = gw * gh, cnt = new Int32Array(ncell), sx = new Float64Array(ncell),
-        sy = new Float64Array(ncell), oc = new Int32Array(ncell * NCODES),
+        sy = new Float64Array(ncell), oc = new Int32Array(ncell * ncodes),
         bb = new Float64Array(ncell * 4), show = this._show, i, px, py, c, k, code;
       for (i = 0; i < d.n; i++) {
         code = d.code[i];
@@ -178,14 +178,14 @@
           if (d.x[i] < bb[4 * c]) bb[4 * c] = d.x[i]; if (d.x[i] > bb[4 * c + 2]) bb[4 * c + 2] = d.x[i];
           if (d.y[i] < bb[4 * c + 1]) bb[4 * c + 1] = d.y[i]; if (d.y[i] > bb[4 * c + 3]) bb[4 * c + 3] = d.y[i];
         }
-        cnt[c]++; sx[c] += px; sy[c] += py; oc[c * NCODES + code]++;
+        cnt[c]++; sx[c] += px; sy[c] += py; oc[c * ncodes + code]++;
       }
       var dotR = this._zoom >= 18 ? 6 : this._zoom >= 16 ? 5 : 4, dots = [], clusters = [];
       for (c = 0; c < ncell; c++) {
         if (!cnt[c]) continue;
-        var item = { x: sx[c] / cnt[c], y: sy[c] / cnt[c], n: cnt[c], codes: oc.subarray(c * NCODES, (c + 1) * NCODES), bb: bb.subarray(4 * c, 4 * c + 4) };
+        var item = { x: sx[c] / cnt[c], y: sy[c] / cnt[c], n: cnt[c], codes: oc.subarray(c * ncodes, (c + 1) * ncodes), bb: bb.subarray(4 * c, 4 * c + 4) };
         if (cnt[c] === 1) {
-          for (k = 0; k < NCODES; k++) if (item.codes[k]) item.code = k;
+          for (k = 0; k < ncodes; k++) if (item.codes[k]) item.code = k;
           item.r = dotR; dots.push(item);
         } else {
           item.r = Math.min(26, (clustered ? 11 : 8) + 3.2 * Math.log(cnt[c]));
@@ -197,9 +197,9 @@
       this._hits = dots.concat(clusters);
     },
     _drawDots: function (ctx, dots) {
-      var colors = this.options.colors, k, i, p;
+      var colors = this.options.colors, ncodes = this._d.ncodes, k, i, p;
       ctx.lineWidth = 1; ctx.strokeStyle = '#ffffff';
-      for (k = 0; k < NCODES; k++) {
+      for (k = 0; k < ncodes; k++) {
         ctx.beginPath();
         var any = false;
         for (i = 0; i < dots.length; i++) {
@@ -213,11 +213,11 @@
       }
     },
     _drawClusters: function (ctx, clusters) {
-      var colors = this.options.colors, i, k, p, a, da;
+      var colors = this.options.colors, ncodes = this._d.ncodes, i, k, p, a, da;
       ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
       for (i = 0; i < clusters.length; i++) {
         p = clusters[i]; a = -Math.PI / 2;
-        for (k = 0; k < NCODES; k++) {
+        for (k = 0; k < ncodes; k++) {
           if (!p.codes[k]) continue;
           da = 2 * Math.PI * p.codes[k] / p.n;
           ctx.beginPath(); ctx.moveTo(p.x, p.y); ctx.arc(p.x, p.y, p.r, a, a + da); ctx.closePath();
@@ -233,7 +233,7 @@
       }
     },
     _onHit: function (hit) {
-      var map = this._map, labels = this.options.labels;
+      var map = this._map, labels = this.options.labels, ncodes = this._d.ncodes;
       var wide = hit.bb && ((hit.bb[2] - hit.bb[0]) * this._world > 2 || (hit.bb[3] - hit.bb[1]) * this._world > 2);
       if (hit.n > 1 && wide && this._zoom < map.getMaxZoom()) {
         var u = L.point(hit.bb[0] * 256, hit.bb[1] * 256), v = L.point(hit.bb[2] * 256, hit.bb[3] * 256);
@@ -242,7 +242,7 @@
         return;
       }
       var lines = [hit.n === 1 ? labels[hit.code] : hit.n + ' doors here'];
-      if (hit.n > 1) for (var k = 0; k < NCODES; k++) if (hit.codes[k]) lines.push(labels[k] + ': ' + hit.codes[k]);
+      if (hit.n > 1) for (var k = 0; k < ncodes; k++) if (hit.codes[k]) lines.push(labels[k] + ': ' + hit.codes[k]);
       var at = this._map.layerPointToLatLng(L.point(hit.x, hit.y).add(this._tl));
       L.popup({ offset: [0, -hit.r] }).setLatLng(at).setContent(textLines(lines)).openOn(map);
     }
