@@ -213,7 +213,7 @@ def _store_race(data: CoverageMapData, raw: dict, folder: Path):
                 for i in range(len(raw["lat"]))]
         ids = db.session.scalars(sa.insert(Household).returning(Household.id, sort_by_parameter_order=True),
                                  rows).all()
-        now = dt.datetime.now(dt.timezone.utc)
+        now = dt.datetime.now(dt.UTC)
         support = iter(raw["support"].tolist())
         knocks = []
         for i in np.flatnonzero(raw["outcome"] >= 0):

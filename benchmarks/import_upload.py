@@ -37,13 +37,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from import_voters import CENTRE, HALF, log, write_file  # noqa: E402 (after the sys.path line)
+from knockload.database import Database  # noqa: E402
+from knockload.server import free_port  # noqa: E402
+
 BIN = Path(sys.executable).parent
 PASSWORD = "benchmark password 2017"
 EMAIL = "organizer@bench.example.org"
-
-from import_voters import CENTRE, HALF, log, write_file
-from knockload.database import Database
-from knockload.server import free_port
 
 
 class Browser:

@@ -56,8 +56,8 @@ def write_file(path: Path, rows: int, seed: int = 6) -> dict:
     sizes = sizes[:np.searchsorted(np.cumsum(sizes), rows) + 1]
     sizes[-1] -= sizes.sum() - rows
     doors = len(sizes)
-    streets = int(math.ceil(math.sqrt(doors / 4)))
-    numbers = int(math.ceil(doors / streets))
+    streets = math.ceil(math.sqrt(doors / 4))
+    numbers = math.ceil(doors / streets)
     span = 2 * HALF * 0.95
     voter = 0
     with path.open("w", encoding="utf-8", newline="") as out:
@@ -113,7 +113,10 @@ def child(url: str, file: Path, batch_size: int, helper: bool | None) -> None:
             report = import_voters(db.session, race, stream, file.name, batch_size=batch_size,
                                    helper_process=helper)
         seconds = time.perf_counter() - start
-        count = lambda model: db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+        def count(model):
+            return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
         own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         helper_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         result = {"rows": report.rows, "seconds": round(seconds, 2),

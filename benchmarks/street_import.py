@@ -29,7 +29,7 @@ def write_extract(path: str, ways: int) -> None:
     """A square grid of residential streets, every block a way of 4 nodes."""
     import osmium
 
-    side = int(math.ceil(math.sqrt(ways / 2)))
+    side = math.ceil(math.sqrt(ways / 2))
     node_id = way_id = 0
     with osmium.SimpleWriter(path) as writer:
         ids = {}

@@ -32,10 +32,10 @@ from scipy.spatial import cKDTree
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from fieldapp.turf.boundaries import turf_boundaries  # noqa: E402
-from fieldapp.turf.cutting import cut_turfs  # noqa: E402
-from fieldapp.turf.geometry import door_pieces, project  # noqa: E402
-from fieldapp.turf.walk_order import path_length_m, walk_order  # noqa: E402
+from fieldapp.turf.boundaries import turf_boundaries
+from fieldapp.turf.cutting import cut_turfs
+from fieldapp.turf.geometry import door_pieces, project
+from fieldapp.turf.walk_order import path_length_m, walk_order
 
 LAT0, LON0 = 40.0, -75.0
 M_PER_DEG = math.pi / 180 * 6_371_008.8

@@ -31,14 +31,14 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from fieldapp.streets.cutting import cut_by_faces, face_ids, face_points  # noqa: E402
-from fieldapp.streets.distance import StreetDistances  # noqa: E402
-from fieldapp.streets.matching import match_doors, street_of_address  # noqa: E402
-from fieldapp.streets.network import build_network  # noqa: E402
-from fieldapp.streets.routing import route_turf  # noqa: E402
-from fieldapp.streets.synthetic import synthetic_city  # noqa: E402
-from fieldapp.turf.cutting import cut_turfs  # noqa: E402
-from fieldapp.turf.walk_order import walk_order  # noqa: E402
+from fieldapp.streets.cutting import cut_by_faces, face_ids, face_points
+from fieldapp.streets.distance import StreetDistances
+from fieldapp.streets.matching import match_doors, street_of_address
+from fieldapp.streets.network import build_network
+from fieldapp.streets.routing import route_turf
+from fieldapp.streets.synthetic import synthetic_city
+from fieldapp.turf.cutting import cut_turfs
+from fieldapp.turf.walk_order import walk_order
 
 
 def rss_mb() -> float:

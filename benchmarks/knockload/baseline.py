@@ -26,7 +26,7 @@ OUTCOMES = {"not_home", "contact", "refused", "moved", "deceased", "inaccessible
             "hostile", "wrong_address", "come_back", "lit_drop"}
 FAR_METRES = 150.0
 TOKEN_USE_PRECISION = dt.timedelta(minutes=1)
-UTC = dt.timezone.utc
+UTC = dt.UTC
 
 TOKEN = ('SELECT t.id, t.user_id, t.last_used_at FROM api_token t JOIN "user" u ON u.id = t.user_id'
          " WHERE t.token_hash = %s AND t.revoked_at IS NULL AND u.active")

@@ -10,7 +10,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 
-from knockload.common import BATCH, EASTERN, OUTCOMES, log
+from knockload.common import BATCH, EASTERN, OUTCOMES
 from knockload.database import Volunteer, World
 from knockload.server import Server
 

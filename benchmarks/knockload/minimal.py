@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import threading
 
-
 MINIMAL_SCHEMA = """CREATE TABLE IF NOT EXISTS knock (
     id INTEGER PRIMARY KEY, client_uuid TEXT NOT NULL UNIQUE, household_id INTEGER NOT NULL,
     outcome TEXT NOT NULL, knocked_at TEXT NOT NULL, body TEXT NOT NULL)"""

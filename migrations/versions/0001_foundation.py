@@ -1,16 +1,15 @@
 """foundation: organizations, users, races, households, turf, knocks
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-25
 
 Reviewed by hand: UTC timestamps are plain DateTime(timezone=True) here (the model's
 UTCDateTime only converts values), so this revision does not import application code.
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'

@@ -18,7 +18,6 @@ Reviewed by hand: indexes only, no data moved.
 """
 from alembic import op
 
-
 revision = '0002_household_indexes'
 down_revision = '0001_foundation'
 branch_labels = None

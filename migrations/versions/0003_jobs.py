@@ -15,9 +15,8 @@ Reviewed by hand: one new table and one new column with a default, no data moved
 - import_run.resume_after_line: the last file line whose row is committed with the run's
   counts; existing runs get 0, which is what a run that never resumes needs.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_jobs'

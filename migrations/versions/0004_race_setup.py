@@ -15,9 +15,8 @@ Reviewed by hand: new nullable or defaulted columns only, no data moved.
 - survey_question.retired_at / survey_choice.retired_at: a removed question or answer is
   retired, never deleted, so knocks that answered it (or are still queued) keep their meaning.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_race_setup'

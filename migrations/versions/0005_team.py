@@ -14,9 +14,8 @@ Deactivation uses the existing user.active column.
 """
 import datetime as dt
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_team'
@@ -54,7 +53,7 @@ def upgrade():
         batch_op.add_column(sa.Column('expires_at', sa.DateTime(timezone=True), nullable=True))
     token = sa.table('api_token', sa.column('expires_at', sa.DateTime(timezone=True)))
     op.execute(token.update().values(
-        expires_at=dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=90)))
+        expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=90)))
     with op.batch_alter_table('api_token', schema=None) as batch_op:
         batch_op.alter_column('expires_at', existing_type=sa.DateTime(timezone=True), nullable=False)
 

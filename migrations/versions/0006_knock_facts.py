@@ -14,9 +14,8 @@ on the server's word). Two new tables and a backfill:
 - held_knock: knocks kept for an organizer's review (raw payload as JSON text, who, why,
   pending/accepted/rejected, the DoorKnock it became, exactly once: knock_id is unique).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0006_knock_facts'

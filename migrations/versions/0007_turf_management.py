@@ -8,9 +8,8 @@ Issue 16: doors outside the district can be archived from the outside-doors page
 - household.archived_at: when an organizer archived the door; an archived door is in no turf,
   no cut and no race total, and its knocks are kept. NULL for every existing door.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0007_turf_management'

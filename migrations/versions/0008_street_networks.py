@@ -13,9 +13,8 @@ Reviewed by hand: two new tables, nothing existing changed (issue 17).
   whether its address named the street. Deleted with its door or its network (ON DELETE
   CASCADE); the (network_id, distance_m) index lists the far doors (60 m or more).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0008_street_networks'

@@ -13,9 +13,8 @@ Written by hand (issue 14 item 3):
   an organizer found them to be.
 - household.added_by_id: a unit or door a canvasser found missing from the list.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009_conversations'

@@ -10,9 +10,8 @@ those knocks: knocks logged before deactivated_at are judged as usual, later one
 an organizer's review. Accounts deactivated before this revision keep NULL (their phones are
 refused as before).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0010_deactivated_at'

@@ -1,5 +1,6 @@
 """Draw fieldapp's app icons (PNG) from its SVG mark with Debian's chromium."""
 from pathlib import Path
+
 from playwright.sync_api import sync_playwright
 
 OUT = Path("static/icons")
