@@ -38,10 +38,9 @@ def register(app: Flask) -> None:
     from fieldapp.demo.commands import demo
     from fieldapp.jobs.commands import jobs
     from fieldapp.races.commands import orgs, races
-
+    from fieldapp.streets.commands import streets
     from fieldapp.turf.commands import turf
     from fieldapp.voters.commands import imports
-    from fieldapp.streets.commands import streets
 
     imports.add_command(streets)  # `flask imports streets`: the street network (issue 17)
     for group in (users, demo, orgs, races, turf, imports, jobs):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import ClassVar
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -25,7 +26,7 @@ class Config:
 
     ENV_NAME = "base"
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}  # pool settings per database: fieldapp/database.py
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}  # pool settings per database: fieldapp/database.py
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a canvass shift outlives the default hour

@@ -35,7 +35,7 @@ def add_security_headers(response: Response) -> Response:
     A header a view set itself (a map page's own policy) is kept. One pass over the
     response's headers, not one search per header: this runs for every knock a phone sends.
     """
-    present = {key.lower() for key in response.headers.keys()}
+    present = {key.lower() for key in response.headers.keys()}  # noqa: SIM118 (Headers iterate as pairs)
     wanted = _HEADERS + _PRIVATE if response.mimetype in _PRIVATE_TYPES else _HEADERS
     for key, value in wanted:  # pages and API answers carry voter data: no shared caches
         if key.lower() not in present:

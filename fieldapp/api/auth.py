@@ -8,8 +8,12 @@ from sqlalchemy.orm import Session
 from wtforms import ValidationError
 
 from fieldapp.api.blueprint import bp
-from fieldapp.auth.api_callers import (ApiCaller, api_token_refusal, caller_for_api_token,
-                                      caller_for_login_session)
+from fieldapp.auth.api_callers import (
+    ApiCaller,
+    api_token_refusal,
+    caller_for_api_token,
+    caller_for_login_session,
+)
 from fieldapp.database import statements_connection
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import csrf, db

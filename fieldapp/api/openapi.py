@@ -228,7 +228,8 @@ DOCUMENT = {
             "session": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
         },
         "schemas": {
-            "Polygon": {"type": "object", "description": "GeoJSON Polygon or MultiPolygon (EPSG:4326), or a Feature holding one",
+            "Polygon": {"type": "object", "description": "GeoJSON Polygon or MultiPolygon "
+                                                         "(EPSG:4326), or a Feature holding one",
                         "properties": {"type": {"type": "string"}}},
             "DrawnTurf": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}, "doors": {"type": "integer"},

@@ -14,10 +14,10 @@ from fieldapp.auth import access
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit
+from fieldapp.reports.progress import race_progress
 from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.models import Turf
 from fieldapp.turf.recut import check_scope, plan_cut, preview_cut
-from fieldapp.reports.progress import race_progress
 
 
 def _turfs(race_id: int) -> list[Turf]:

@@ -70,7 +70,7 @@ def caller_for_api_token(db: Session, raw: str, now: dt.datetime | None = None) 
 
 def _aware(value: dt.datetime) -> dt.datetime:
     """The driver's cursor hands SQLite's timestamps back naive (they are stored in UTC)."""
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def api_token_refusal(db: Session, raw: str, now: dt.datetime | None = None) -> str:

@@ -5,7 +5,6 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 

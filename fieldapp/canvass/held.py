@@ -59,8 +59,8 @@ def store_held(conn: sa.Connection, user_id: int, held: list[tuple[Hold, Any]],
              "reason": hold.reason[:MAX_REASON], "state": "pending", "received_at": now}
             for hold, payload in held]
     conn.execute(HOLD[conn.dialect.name], rows)
-    ids = dict((uuid, id_) for id_, uuid in conn.execute(
-        HELD_SEEN, {"uid": user_id, "uuids": [hold.client_uuid for hold, _ in held]}))
+    ids = {uuid: id_ for id_, uuid in conn.execute(
+        HELD_SEEN, {"uid": user_id, "uuids": [hold.client_uuid for hold, _ in held]})}
     for hold, _ in held:
         hold.held_id = ids.get(hold.client_uuid)
 

@@ -55,7 +55,7 @@ class KnockInput:
         """A fingerprint of what was sent, to tell a replay from a conflicting reuse of a UUID."""
         canonical = {
             "household_id": self.household_id, "outcome": self.outcome,
-            "knocked_at": self.knocked_at.astimezone(dt.timezone.utc).isoformat(),
+            "knocked_at": self.knocked_at.astimezone(dt.UTC).isoformat(),
             "voter_id": self.voter_id, "answers": {str(k): v for k, v in sorted(self.answers.items())},
             "note": self.note, "location": [self.lat, self.lon, self.accuracy_m],
             "voids": self.void_client_uuid,
@@ -133,7 +133,7 @@ def parse_time(value: Any, now: dt.datetime) -> tuple[dt.datetime, int]:
         raise ValueError("more than 7 days in the past: check the phone's clock "
                          "(a knock is judged by when it was logged)")
     offset = int(parsed.utcoffset().total_seconds() // 60)
-    return parsed.astimezone(dt.timezone.utc), offset
+    return parsed.astimezone(dt.UTC), offset
 
 
 def parse_knock(payload: Any, now: dt.datetime) -> KnockInput:

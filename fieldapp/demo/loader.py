@@ -11,8 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import sqlalchemy as sa
 import shapely
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth import services as auth_services

@@ -9,9 +9,9 @@ from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.blueprint import bp
+from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
 from fieldapp.jobs.retry import retry_job
 from fieldapp.jobs.submit import submit
-from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
 from fieldapp.voters.imports.runs import first_rejections
 from fieldapp.voters.imports.service import BUCKETS
 from fieldapp.voters.models import ImportRun

@@ -15,6 +15,7 @@ Nothing personal goes to the log: job ids, kinds and error class names only.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -156,10 +157,8 @@ def run_job(job_id: int) -> str:
 
 def _flush_quietly(progress: JobProgress) -> None:
     """Show the last progress of a job that failed (how far it got), if it can be written."""
-    try:
+    with contextlib.suppress(JobTakenOver, sa.exc.SQLAlchemyError):
         progress.flush()
-    except (JobTakenOver, sa.exc.SQLAlchemyError):
-        pass
 
 
 def _database_blinked(job_id: int, worker: str, error: Exception) -> str:

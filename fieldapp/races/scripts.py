@@ -106,7 +106,7 @@ def _label(value: Any, limit: int) -> str | None:
     return value if 0 < len(value) <= limit else None
 
 
-def _van(value: Any) -> int | None | bool:
+def _van(value: Any) -> int | bool | None:
     """A VAN id as int, None when blank, False when not a positive whole number."""
     if value in (None, ""):
         return None

@@ -28,7 +28,7 @@ MAX_GOAL = 10_000_000
 def clean_race_fields(data: dict[str, Any], *, partial: bool) -> dict[str, Any]:
     """Typed values for the race fields present in `data` (all required ones unless partial)."""
     unknown = sorted(set(data) - set(FIELDS))
-    errors = {key: "not a race field" for key in unknown}
+    errors = dict.fromkeys(unknown, "not a race field")
     clean: dict[str, Any] = {}
     for key in FIELDS:
         if key not in data:

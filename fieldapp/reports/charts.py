@@ -75,8 +75,10 @@ def day_chart(days: list[dict], *, width: int = 640, height: int = 200) -> str:
         contacts_h = plot * day["contacts"] / peak
         title = escape(f'{day["day"]}: {day["knocks"]} knocks, {day["contacts"]} contacts')
         parts.append(f'<g><title>{title}</title>'
-                     f'<rect x="{x:.1f}" y="{top + plot - knocks_h:.1f}" width="{bar:.1f}" height="{knocks_h:.1f}" fill="#b9a3d0"/>'
-                     f'<rect x="{x:.1f}" y="{top + plot - contacts_h:.1f}" width="{bar:.1f}" height="{contacts_h:.1f}" fill="#5b2a86"/></g>')
+                     f'<rect x="{x:.1f}" y="{top + plot - knocks_h:.1f}" width="{bar:.1f}" '
+                     f'height="{knocks_h:.1f}" fill="#b9a3d0"/>'
+                     f'<rect x="{x:.1f}" y="{top + plot - contacts_h:.1f}" width="{bar:.1f}" '
+                     f'height="{contacts_h:.1f}" fill="#5b2a86"/></g>')
     first, last = escape(days[0]["day"]), escape(days[-1]["day"])
     parts.append(f'<line x1="0" y1="{top + plot}" x2="{width}" y2="{top + plot}" stroke="#888"/>'
                  f'<text x="0" y="{height - 4}">{first}</text>'

@@ -173,10 +173,8 @@ def answers_text(answers: dict[str, Any] | None, questions: dict[int, SurveyQues
         question = questions.get(int(key))
         label = question.text if question else f"question {key}"
         ids = _choice_ids(value)
-        if ids and all(i in choices for i in ids):
-            shown = ", ".join(choices[i].label for i in ids)
-        else:
-            shown = str(value)
+        shown = (", ".join(choices[i].label for i in ids)
+                 if ids and all(i in choices for i in ids) else str(value))
         parts.append((question.position if question else 10**6, int(key), f"{label}: {shown}"))
     return "; ".join(text for _pos, _id, text in sorted(parts))
 

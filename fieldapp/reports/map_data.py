@@ -13,8 +13,14 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.canvass.models import DoorKnock
-from fieldapp.maps import ContactPoints, CoverageMapData, DoorPoints, TurfMapData, TurfSummary
-from fieldapp.maps import WalkDoor
+from fieldapp.maps import (
+    ContactPoints,
+    CoverageMapData,
+    DoorPoints,
+    TurfMapData,
+    TurfSummary,
+    WalkDoor,
+)
 from fieldapp.races.models import Race, SurveyQuestion
 from fieldapp.reports.progress import live_knocks, turf_door_counts
 from fieldapp.turf.models import Assignment, Turf

@@ -171,12 +171,12 @@ def _aware(value):
     """Timestamps read through a subquery may lose the UTC type decorator on SQLite."""
     if isinstance(value, str):
         value = dt.datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=dt.timezone.utc)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
 
 
 def _projection(db: Session, race: Race, progress: dict[str, Any], today: dt.date) -> dict[str, Any]:
     """At the pace of the last 7 days, when is every door knocked, against election day."""
-    since = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(), dt.timezone.utc)
+    since = dt.datetime.combine(today - dt.timedelta(days=7), dt.time(), dt.UTC)
     recent = db.scalar(sa.select(sa.func.count(sa.distinct(DoorKnock.household_id)))
                        .where(*live_knocks(race.id), DoorKnock.knocked_at >= since)) or 0
     remaining = progress["households"] - progress["knocked_households"]

@@ -206,7 +206,7 @@ def _insert_crossings(xy: np.ndarray, keys: list, own_barrier: bool, tree, cut_l
         return xy, keys, split
     cum = np.concatenate(([0.0], np.cumsum(np.linalg.norm(np.diff(xy, axis=0), axis=1))))
     out_xy, out_keys, out_split = [xy[0]], [keys[0]], [False]
-    hits = sorted(set(round(h, 2) for h in hits))
+    hits = sorted({round(h, 2) for h in hits})
     hi = 0
     for i in range(1, len(xy)):
         while hi < len(hits) and hits[hi] < cum[i] - 0.5:
@@ -220,10 +220,12 @@ def _insert_crossings(xy: np.ndarray, keys: list, own_barrier: bool, tree, cut_l
                 out_split[-1] = True
             hi += 1
         if hi < len(hits) and abs(hits[hi] - cum[i]) <= 0.5:
-            out_xy.append(xy[i]); out_keys.append(keys[i]); out_split.append(True)
+            out_split.append(True)
             hi += 1
         else:
-            out_xy.append(xy[i]); out_keys.append(keys[i]); out_split.append(False)
+            out_split.append(False)
+        out_xy.append(xy[i])
+        out_keys.append(keys[i])
     return np.array(out_xy), out_keys, out_split
 
 

@@ -19,8 +19,12 @@ from sqlalchemy.orm import Session
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
 from fieldapp.races.models import Race
-from fieldapp.streets.checks import StreetFileError, check_covers, check_doors_near, \
-    ways_from_geojson
+from fieldapp.streets.checks import (
+    StreetFileError,
+    check_covers,
+    check_doors_near,
+    ways_from_geojson,
+)
 from fieldapp.streets.matching import FAR_M, match_doors, street_of_address
 from fieldapp.streets.models import DoorStreet, StreetNetworkRecord
 from fieldapp.streets.network import Way, build_network

@@ -79,7 +79,7 @@ def synthetic_city(g: int = 6, block_m: float = 100.0, spacing_m: float = 12.0,
         river = np.column_stack((xs, river_y + 12 * np.sin(xs / 90.0)))
         ways.append(Way(coords=_ll(proj, _warp(river, curve_m)), kind="waterway", name="River"))
     pts, names = [], []
-    for xy, kind, name in lines:
+    for xy, _kind, name in lines:
         a, b = xy[0], xy[-1]
         length = float(np.linalg.norm(b - a))
         d = (b - a) / length
@@ -104,9 +104,15 @@ def synthetic_city(g: int = 6, block_m: float = 100.0, spacing_m: float = 12.0,
             if n > 10:
                 labels = labels[:10] + ["A", "B"][: n - 10]
             for u in rng.permutation(labels):  # shuffled: the router must sort them
-                coords.append(p); streets.append(name); groups.append(k); units.append(str(u))
+                coords.append(p)
+                streets.append(name)
+                groups.append(k)
+                units.append(str(u))
         else:
-            coords.append(p); streets.append(name); groups.append(None); units.append(None)
+            coords.append(p)
+            streets.append(name)
+            groups.append(None)
+            units.append(None)
     ll = proj.inverse_lonlat(np.array(coords))[:, ::-1]
     lo = proj.inverse_lonlat(np.array([[-100.0, -100.0]]))[0]
     hi = proj.inverse_lonlat(np.array([[span + 100, span + 100]]))[0]

@@ -51,7 +51,7 @@ def _or_opt(dist: np.ndarray, p: np.ndarray) -> np.ndarray | None:
                 gain += dist[p[i - 1], a]
             if i + length < n:
                 gain += dist[b, p[i + length]]
-            if 0 < i and i + length < n:
+            if i > 0 and i + length < n:
                 gain -= dist[p[i - 1], p[i + length]]
             m = len(rest)
             # Insert between rest[k-1] and rest[k], k = 0..m (0: at the start, m: at the end).

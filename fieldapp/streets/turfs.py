@@ -22,7 +22,6 @@ from fieldapp.streets.store import load_network
 from fieldapp.turf.cutting import CutResult
 from fieldapp.voters.models import Household
 
-
 IN_LIST_MAX = 2000
 
 
@@ -30,7 +29,7 @@ def walk_minutes(length_m: float | None, doors: int) -> int | None:
     """Estimated minutes for a turf: walking at 4.5 km/h plus an allowance per door."""
     if length_m is None:
         return None
-    return int(round(length_m / WALK_M_PER_MIN + MINUTES_PER_DOOR * doors))
+    return int(round(length_m / WALK_M_PER_MIN + MINUTES_PER_DOOR * doors))  # noqa: RUF046 (numpy floats)
 
 
 @dataclass

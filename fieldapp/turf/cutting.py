@@ -52,8 +52,13 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from fieldapp.turf.geometry import (GraphBalancer, components, contiguity_edges, project,
-                                    unique_locations)
+from fieldapp.turf.geometry import (
+    GraphBalancer,
+    components,
+    contiguity_edges,
+    project,
+    unique_locations,
+)
 from fieldapp.turf.limits import MAX_DOORS as MAX_TARGET
 from fieldapp.turf.limits import MIN_DOORS as MIN_TARGET
 

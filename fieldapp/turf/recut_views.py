@@ -14,8 +14,7 @@ from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
-from fieldapp.turf.recut import (DEFAULT_LEFTOVER, SCOPE_LABELS, check_scope, plan_cut,
-                                 preview_cut)
+from fieldapp.turf.recut import DEFAULT_LEFTOVER, SCOPE_LABELS, check_scope, plan_cut, preview_cut
 
 
 def _choice(source) -> tuple[int, str, tuple[str, ...], bool]:

@@ -126,9 +126,9 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     first write, so the writes come in one short stretch at the end (on SQLite, phones wait
     for the write lock while it is held).
     """
+    from fieldapp.streets.turfs import street_cut  # streets builds on turf: no import cycle
     from fieldapp.turf.boundaries import turf_boundaries
     from fieldapp.turf.cutting import cut_turfs
-    from fieldapp.streets.turfs import street_cut  # streets builds on turf: no import cycle
     from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
 
     check_target(target)

@@ -149,7 +149,7 @@ def plan_split_by_count(db: Session, turf: Turf, parts: int, names: list[str] | 
     from fieldapp.turf.boundaries import turf_boundaries
 
     _active(turf)
-    doors = [d for d in _doors(db, turf)]
+    doors = list(_doors(db, turf))
     if not isinstance(parts, int) or not 2 <= parts <= min(MAX_PARTS, len(doors)):
         raise DomainError(f"Split into 2 to {min(MAX_PARTS, max(2, len(doors)))} parts "
                           f"(this turf has {len(doors)} doors).", {"parts": "out of range"})

@@ -93,7 +93,7 @@ def normalize_line(line: str | None) -> str:
     for i, word in enumerate(words):
         if word in DIRECTIONALS and (i <= 1 or i == len(words) - 1):
             out.append(DIRECTIONALS[word])
-        elif word in STREET_SUFFIXES and i == len(words) - 1 or (
+        elif (word in STREET_SUFFIXES and i == len(words) - 1) or (
                 word in STREET_SUFFIXES and i == len(words) - 2
                 and words[-1] in DIRECTIONALS.keys() | set(DIRECTIONALS.values())):
             out.append(STREET_SUFFIXES[word])
@@ -108,7 +108,7 @@ def normalize_zip(zip_code: str | None) -> str:
     Leading zeros lost by a spreadsheet ("7302") are restored.
     """
     digits = re.sub(r"[^0-9]", "", (zip_code or "").split("-")[0])
-    if not digits or len(digits) > 5 and len(digits) != 9:
+    if not digits or (len(digits) > 5 and len(digits) != 9):
         return ""
     return digits[:5].zfill(5) if len(digits) >= 3 else ""
 

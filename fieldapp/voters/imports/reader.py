@@ -178,9 +178,10 @@ class CsvSource:
         try:
             first = next(self._lines)
         except _LineTooLong:
-            raise DomainError("The first line is longer than 1 MB: this is not a CSV header.")
+            raise DomainError(
+                "The first line is longer than 1 MB: this is not a CSV header.") from None
         except StopIteration:
-            raise DomainError("The file is empty.")
+            raise DomainError("The file is empty.") from None
         counts = {d: first.count(d) for d in DELIMITERS}
         self.delimiter = max(DELIMITERS, key=counts.get)
         if not counts[self.delimiter]:
