@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 
 os.environ.setdefault("FIELDAPP_CONFIG", "testing")
 
-from tests.databases import PG_URL, PostgresDatabases, SqliteDatabases, backends  # noqa: E402
+from tests.databases import PG_URL, PostgresDatabases, SqliteDatabases, backends
 
 pytest_plugins = ["tests.world", "tests.browser", "tests.jobs_worker"]
 

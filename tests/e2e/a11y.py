@@ -81,7 +81,8 @@ _LOW_CONTRAST = """(minimum) => {
 # sentence is exempt (WCAG 2.5.8's inline exception); a checkbox is measured by its label.
 _SMALL_TARGETS = """(minimum) => {
   const controls = document.querySelectorAll(
-    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], [tabindex]:not([tabindex="-1"])');
+    'a[href], button, input:not([type=hidden]), select, textarea, summary, [role=button], ' +
+    '[tabindex]:not([tabindex="-1"])');
   const small = [];
   for (const el of controls) {
     if (el.closest('[hidden], [inert]') || el.disabled) continue;

@@ -14,8 +14,15 @@ from fieldapp.turf import services as turf_services
 from fieldapp.turf.models import Assignment
 from tests import factories
 from tests.e2e.conftest import set_offline
-from tests.e2e.test_phone_walk import (VOLUNTEER, app_config, log_not_home, open_walk,  # noqa: F401
-                                       turf, wait_for_knocks, wait_queued)
+from tests.e2e.test_phone_walk import (  # noqa: F401
+    VOLUNTEER,
+    app_config,
+    log_not_home,
+    open_walk,
+    turf,
+    wait_for_knocks,
+    wait_queued,
+)
 
 
 def test_recut_while_offline_keeps_the_three_not_homes(db, phone, turf):  # noqa: F811

@@ -7,8 +7,7 @@ import sqlalchemy as sa
 
 from fieldapp.voters.models import Household, Voter
 from tests.e2e.conftest import set_offline
-from tests.e2e.test_phone_walk import (app_config, open_walk, turf, wait_for_knocks,  # noqa: F401
-                                       wait_queued)
+from tests.e2e.test_phone_walk import app_config, open_walk, turf, wait_for_knocks, wait_queued  # noqa: F401
 
 
 def test_offline_person_and_unit_sync_once(db, phone, turf):  # noqa: F811

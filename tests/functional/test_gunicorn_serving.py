@@ -32,7 +32,7 @@ def gunicorn(tmp_path_factory):
     env = {**os.environ, "FIELDAPP_CONFIG": "production", "SECRET_KEY": "x" * 64,
            "DATABASE_URL": f"sqlite:///{folder / 'db.sqlite3'}",
            "FIELDAPP_INSTANCE_PATH": str(folder / "instance")}
-    log = open(folder / "gunicorn.log", "wb")
+    log = open(folder / "gunicorn.log", "wb")  # noqa: SIM115 (gunicorn writes to it)
     process = subprocess.Popen(
         [str(GUNICORN), "-c", "python:fieldapp.gunicorn_conf", "-w", "1", "-b", f"127.0.0.1:{port}",
          "fieldapp:create_app()"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

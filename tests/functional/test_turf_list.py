@@ -126,7 +126,7 @@ def _split_line(turf_doors):
 
 
 def test_split_by_line_previews_then_saves_and_holders_follow(client, auth, db):
-    race, turfs, vol = _race_with_turfs(db, 2)
+    _race, turfs, vol = _race_with_turfs(db, 2)
     turf = turfs[0]
     doors = list(turf.households)
     factories.assign(db, turf, vol)
@@ -156,7 +156,7 @@ def test_split_by_line_previews_then_saves_and_holders_follow(client, auth, db):
 
 
 def test_split_by_count_and_merge_back(client, auth, db):
-    race, turfs, vol = _race_with_turfs(db, 2, doors=6)
+    _race, turfs, _vol = _race_with_turfs(db, 2, doors=6)
     turf = turfs[0]
     auth.login("org@example.org")
     token = csrf_token_from(client, f"/turfs/{turf.id}")
@@ -177,7 +177,7 @@ def test_split_by_count_and_merge_back(client, auth, db):
 
 
 def test_merge_refuses_other_race_and_far_turfs(client, auth, db):
-    race, turfs, vol = _race_with_turfs(db, 2)
+    race, turfs, _vol = _race_with_turfs(db, 2)
     ny = race.organization
     far_race = factories.race(db, ny, "Other race")
     far = factories.turf(db, far_race, factories.households(db, far_race, 3), name="Far")
@@ -197,7 +197,7 @@ def test_merge_refuses_other_race_and_far_turfs(client, auth, db):
 
 
 def test_delete_and_take_back_ask_first(client, auth, db):
-    race, turfs, vol = _race_with_turfs(db, 2)
+    _race, turfs, vol = _race_with_turfs(db, 2)
     assignment = factories.assign(db, turfs[0], vol)
     db.commit()
     auth.login("org@example.org")

@@ -5,7 +5,6 @@ import sqlalchemy as sa
 
 from fieldapp.turf.models import Turf
 from fieldapp.voters.models import Household
-from tests import factories
 
 
 def _box(lat0, lon0, lat1, lon1):

@@ -29,7 +29,7 @@ def _bearer(raw):
 
 
 def test_organizer_deactivates_after_asking_and_everything_stops(db, app, client, auth):
-    _chapter_, volunteer, raw = _chapter(db)
+    _org, volunteer, raw = _chapter(db)
     phone = app.test_client()
     factories_login = phone.post("/login", data={"email": "vol@example.org",
                                                  "password": factories.PASSWORD})
@@ -71,7 +71,7 @@ def test_deactivation_keeps_knocks(db, client, auth):
 
 
 def test_roles_organizers_manage_volunteers_admins_everyone(db, client, auth):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     organizer = factories.get_user(db, "org@example.org")
     admin = factories.get_user(db, "admin@example.org")
     auth.login("org@example.org")
@@ -99,7 +99,7 @@ def test_roles_organizers_manage_volunteers_admins_everyone(db, client, auth):
 
 
 def test_member_of_two_chapters_needs_both_organizers(db, client, auth):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     services.set_membership(db, volunteer, factories.org(db, "pa-wfp"), "volunteer")
     db.commit()
     auth.login("org@example.org")
@@ -110,7 +110,7 @@ def test_member_of_two_chapters_needs_both_organizers(db, client, auth):
 
 
 def test_reset_link_once_within_a_day(db, app, client, auth):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     auth.login("org@example.org")
     page = client.post(f"/orgs/ny-wfp/members/{volunteer.id}/reset-link")
     assert page.status_code == 200 and b"<svg" in page.data
@@ -132,7 +132,7 @@ def test_reset_link_once_within_a_day(db, app, client, auth):
 
 
 def test_late_or_unknown_reset_link_changes_nothing(db, client):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     token = team.create_reset_link(db, None, volunteer)
     db.execute(sa.update(PasswordReset).values(expires_at=utcnow() - dt.timedelta(minutes=1)))
     db.commit()
@@ -145,7 +145,7 @@ def test_late_or_unknown_reset_link_changes_nothing(db, client):
 
 
 def test_new_reset_link_replaces_the_old(db, client):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     first = team.create_reset_link(db, None, volunteer)
     team.create_reset_link(db, None, volunteer)
     db.commit()
@@ -171,7 +171,7 @@ def test_own_password_change_ends_other_sessions(db, app, client, auth):
 
 
 def test_tokens_expire_with_a_clear_message(db, app, client, auth):
-    _chapter_, volunteer, raw = _chapter(db)
+    _org, _volunteer, raw = _chapter(db)
     row = db.scalar(sa.select(ApiToken))
     assert dt.timedelta(days=89) < row.expires_at - utcnow() <= dt.timedelta(days=90)
     assert client.get("/api/v1/me", headers=_bearer(raw)).status_code == 200
@@ -194,7 +194,7 @@ def test_token_lifetime_is_configurable(db, app, client, auth):
 
 
 def test_users_are_never_deleted_by_deactivation(db):
-    _chapter_, volunteer, _raw = _chapter(db)
+    _org, volunteer, _raw = _chapter(db)
     team.set_active(db, None, volunteer, False)
     db.commit()
     assert db.scalar(sa.select(sa.func.count()).select_from(User)) == 3

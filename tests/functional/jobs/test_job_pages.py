@@ -90,7 +90,7 @@ def test_cut_form_leads_to_the_jobs_page_and_its_summary(db, client, auth, race,
 
 
 def test_geocoding_button_queues_a_job_when_a_geocoder_is_set(db, client, auth, race, app,
-                                                               run_jobs, geocoder_config):
+                                                               run_jobs, geocoder_config):  # noqa: F811 (a fixture)
     db.execute(sa.update(Household).where(Household.address_line == "100 Test St").values(
         lat=None, lon=None, address_line="10 Main St"))
     db.commit()
@@ -111,7 +111,7 @@ def test_geocoding_button_queues_a_job_when_a_geocoder_is_set(db, client, auth, 
 
 
 def test_an_import_with_a_geocoder_set_queues_geocoding_after_it(db, client, auth, race, app,
-                                                                 run_jobs, geocoder_config):
+                                                                 run_jobs, geocoder_config):  # noqa: F811 (a fixture)
     app.config.update(geocoder_config)
     auth.login("organizer@example.org")
     path = f"/races/{race}/import"

@@ -9,9 +9,9 @@ import numpy as np
 import shapely
 import sqlalchemy as sa
 
+from fieldapp.streets.models import DoorStreet, StreetNetworkRecord
 from fieldapp.streets.network import Way
 from fieldapp.streets.store import load_network
-from fieldapp.streets.models import DoorStreet, StreetNetworkRecord
 from fieldapp.turf.models import Turf
 from fieldapp.voters.models import Household
 from tests import factories, streets_world

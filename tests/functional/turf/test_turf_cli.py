@@ -25,7 +25,7 @@ def _active_turfs(db) -> int:
 
 
 def test_cut_free_doors_then_a_destructive_scope_asks_first(db, runner):
-    race, doors, vera = _race(db)
+    race, _doors, vera = _race(db)
     result = runner.invoke(args=["turf", "cut", str(race.id), "--doors", "20"])
     assert result.exit_code == 0, result.output
     assert "3 turfs from 60 doors" in result.output
@@ -54,7 +54,7 @@ def test_cut_free_doors_then_a_destructive_scope_asks_first(db, runner):
 
 
 def test_knock_whats_left_cuts_only_the_doors_still_to_knock(db, runner):
-    race, doors, vera = _race(db)
+    race, doors, _vera = _race(db)
     assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "20"]).exit_code == 0
     for door in doors[:30]:
         door.last_outcome = "contact"

@@ -5,8 +5,12 @@ import numpy as np
 import pytest
 from shapely.geometry import box
 
-from fieldapp.streets.checks import (StreetFileError, check_covers, check_doors_near,
-                                     ways_from_geojson)
+from fieldapp.streets.checks import (
+    StreetFileError,
+    check_covers,
+    check_doors_near,
+    ways_from_geojson,
+)
 from fieldapp.streets.matching import match_doors
 from fieldapp.streets.network import build_network
 

@@ -93,8 +93,6 @@ def test_routes_follow_streets_and_cross_the_primary_only_at_intersections(city)
     c, net, m = city
     cut = cut_by_faces(net, m, 50, c.group_ids).cut
     sd = StreetDistances(net, m)
-    primary = shapely.union_all([ln for ln, k in zip(net.seg_lines, net.seg_kind)
-                                 if k == "primary"])
     region = door_regions(net, m)
     deg = np.bincount(net.seg_nodes.ravel(), minlength=len(net.node_xy))
     junctions = shapely.points(net.node_xy[deg >= 3])

@@ -1,8 +1,14 @@
 """Address normalisation: the same door typed many ways gives one household key."""
 import pytest
 
-from fieldapp.voters.addresses import (building_key, normalize_address, normalize_line,
-                                       normalize_zip, split_unit, street_key)
+from fieldapp.voters.addresses import (
+    building_key,
+    normalize_address,
+    normalize_line,
+    normalize_zip,
+    split_unit,
+    street_key,
+)
 
 
 @pytest.mark.parametrize("line, unit", [

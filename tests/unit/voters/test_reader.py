@@ -44,7 +44,7 @@ def test_three_encodings_read_the_same(encoding, data, expected):
 
 def test_windows_1252_quotes_and_a_mixed_file():
     data = (HEADER.encode() + "Ana,O’Neil,2 Main St,Testville,11758\n".encode("cp1252")
-            + "Zoë,Ames,3 Main St,Testville,11758\n".encode("utf-8"))
+            + "Zoë,Ames,3 Main St,Testville,11758\n".encode())
     source, items = read(data)
     names = [record["last_name"] for _, record in rows_of(items)]
     assert names == ["O’Neil", "Ames"]

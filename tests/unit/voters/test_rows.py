@@ -8,8 +8,12 @@ from hypothesis import strategies as st
 from fieldapp.voters.addresses import building_key, normalize_address, street_key
 from fieldapp.voters.imports.columns import resolve_columns
 from fieldapp.voters.imports.reader import Rejection
-from fieldapp.voters.imports.rows import (RowCleaner, coordinate_problem, normalize_state,
-                                          synthetic_id)
+from fieldapp.voters.imports.rows import (
+    RowCleaner,
+    coordinate_problem,
+    normalize_state,
+    synthetic_id,
+)
 
 PLAIN = ["first_name", "last_name", "address", "unit", "city", "state", "zip", "lat", "lon",
          "external_id", "phone", "email"]
