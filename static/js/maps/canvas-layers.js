@@ -8,7 +8,7 @@
  * No inline styles or innerHTML of data: CSP-safe.
  */
 (function (L) {
-  'use strict';
+  "use strict";
   var FM = window.FieldMaps = window.FieldMaps || {};
 
   function mercY(lat) {
@@ -44,30 +44,30 @@
 
   /* Base: a canvas covering the view plus padding, in its own non-interactive pane. */
   var CanvasLayer = FM.CanvasLayer = L.Layer.extend({
-    options: { pane: 'fieldmapsCanvas', paneZ: 450, padding: 0.25 },
+    options: { pane: "fieldmapsCanvas", paneZ: 450, padding: 0.25 },
     onAdd: function (map) {
       if (!map.getPane(this.options.pane)) {
         var pane = map.createPane(this.options.pane);
-        pane.style.zIndex = this.options.paneZ; pane.style.pointerEvents = 'none';
+        pane.style.zIndex = this.options.paneZ; pane.style.pointerEvents = "none";
       }
-      this._canvas = L.DomUtil.create('canvas', 'fm-canvas leaflet-zoom-animated');
+      this._canvas = L.DomUtil.create("canvas", "fm-canvas leaflet-zoom-animated");
       this.getPane().appendChild(this._canvas);
-      this._ctx = this._canvas.getContext('2d');
+      this._ctx = this._canvas.getContext("2d");
       this._onClickDom = L.bind(this._onClickDom, this);
       this._onMoveDom = L.bind(this._onMoveDom, this);
       this._onDownDom = L.bind(this._onDownDom, this);
       var c = map.getContainer();
-      c.addEventListener('click', this._onClickDom, true);
-      c.addEventListener('pointerdown', this._onDownDom, true);
-      c.addEventListener('mousemove', this._onMoveDom);
+      c.addEventListener("click", this._onClickDom, true);
+      c.addEventListener("pointerdown", this._onDownDom, true);
+      c.addEventListener("mousemove", this._onMoveDom);
       this._reset();
     },
     onRemove: function (map) {
       var c = map.getContainer();
-      c.removeEventListener('click', this._onClickDom, true);
-      c.removeEventListener('pointerdown', this._onDownDom, true);
-      c.removeEventListener('mousemove', this._onMoveDom);
-      if (this._hover) { c.style.cursor = ''; this._hover = false; }
+      c.removeEventListener("click", this._onClickDom, true);
+      c.removeEventListener("pointerdown", this._onDownDom, true);
+      c.removeEventListener("mousemove", this._onMoveDom);
+      if (this._hover) { c.style.cursor = ""; this._hover = false; }
       L.DomUtil.remove(this._canvas); this._canvas = null; this._hits = null;
     },
     getEvents: function () {
@@ -93,7 +93,7 @@
       this._center = map.getCenter(); this._zoom = map.getZoom();
       L.DomUtil.setPosition(c, tl);
       c.width = Math.round(w * dpr); c.height = Math.round(h * dpr);
-      c.style.width = w + 'px'; c.style.height = h + 'px';
+      c.style.width = w + "px"; c.style.height = h + "px";
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
       ctx.clearRect(0, 0, w, h);
       this._tl = tl; this._w = w; this._h = h;
@@ -121,7 +121,7 @@
     _onClickDom: function (ev) {
       var d = this._down;
       if (d && Math.abs(d[0] - ev.clientX) + Math.abs(d[1] - ev.clientY) > 6) return;
-      if (ev.target && ev.target.closest && ev.target.closest('.leaflet-control, .leaflet-popup')) return;
+      if (ev.target && ev.target.closest && ev.target.closest(".leaflet-control, .leaflet-popup")) return;
       var hit = this._hitAt(ev);
       if (!hit) return;
       ev.stopImmediatePropagation(); ev.preventDefault();
@@ -129,18 +129,18 @@
     },
     _onMoveDom: function (ev) {
       if (ev.buttons) return;
-      var over = !!(ev.target && ev.target.closest && !ev.target.closest('.leaflet-control') && this._hitAt(ev));
+      var over = !!(ev.target && ev.target.closest && !ev.target.closest(".leaflet-control") && this._hitAt(ev));
       if (over !== !!this._hover) {
-        this._map.getContainer().style.cursor = over ? 'pointer' : '';
+        this._map.getContainer().style.cursor = over ? "pointer" : "";
         this._hover = over;
       }
     }
   });
 
   function textLines(lines) {
-    var div = L.DomUtil.create('div', 'fm-popup');
+    var div = L.DomUtil.create("div", "fm-popup");
     lines.forEach(function (line, i) {
-      var el = L.DomUtil.create(i === 0 ? 'strong' : 'div', '', div);
+      var el = L.DomUtil.create(i === 0 ? "strong" : "div", "", div);
       el.textContent = line;
     });
     return div;
@@ -198,7 +198,7 @@
     },
     _drawDots: function (ctx, dots) {
       var colors = this.options.colors, ncodes = this._d.ncodes, k, i, p;
-      ctx.lineWidth = 1; ctx.strokeStyle = '#ffffff';
+      ctx.lineWidth = 1; ctx.strokeStyle = "#ffffff";
       for (k = 0; k < ncodes; k++) {
         ctx.beginPath();
         var any = false;
@@ -209,12 +209,12 @@
         }
         if (!any) continue;
         ctx.fillStyle = colors[k]; ctx.fill();
-        ctx.strokeStyle = k === 0 ? '#666666' : '#ffffff'; ctx.stroke();
+        ctx.strokeStyle = k === 0 ? "#666666" : "#ffffff"; ctx.stroke();
       }
     },
     _drawClusters: function (ctx, clusters) {
       var colors = this.options.colors, ncodes = this._d.ncodes, i, k, p, a, da;
-      ctx.textAlign = 'center'; ctx.textBaseline = 'middle';
+      ctx.textAlign = "center"; ctx.textBaseline = "middle";
       for (i = 0; i < clusters.length; i++) {
         p = clusters[i]; a = -Math.PI / 2;
         for (k = 0; k < ncodes; k++) {
@@ -224,12 +224,12 @@
           ctx.fillStyle = colors[k]; ctx.fill(); a += da;
         }
         ctx.beginPath(); ctx.arc(p.x, p.y, p.r, 0, 2 * Math.PI);
-        ctx.lineWidth = 1.5; ctx.strokeStyle = '#333333'; ctx.stroke();
+        ctx.lineWidth = 1.5; ctx.strokeStyle = "#333333"; ctx.stroke();
         ctx.beginPath(); ctx.arc(p.x, p.y, p.r * 0.62, 0, 2 * Math.PI);
-        ctx.fillStyle = 'rgba(255,255,255,0.95)'; ctx.fill();
-        ctx.fillStyle = '#111111';
-        ctx.font = 'bold ' + (p.n >= 1000 ? 9 : 11) + 'px sans-serif';
-        ctx.fillText(p.n >= 10000 ? Math.round(p.n / 1000) + 'k' : String(p.n), p.x, p.y + 0.5);
+        ctx.fillStyle = "rgba(255,255,255,0.95)"; ctx.fill();
+        ctx.fillStyle = "#111111";
+        ctx.font = "bold " + (p.n >= 1000 ? 9 : 11) + "px sans-serif";
+        ctx.fillText(p.n >= 10000 ? Math.round(p.n / 1000) + "k" : String(p.n), p.x, p.y + 0.5);
       }
     },
     _onHit: function (hit) {
@@ -241,8 +241,8 @@
         map.fitBounds(b.pad(0.3), { maxZoom: Math.max(this._zoom + 1, Math.min(map.getMaxZoom(), this.options.clusterZoom + 1)) });
         return;
       }
-      var lines = [hit.n === 1 ? labels[hit.code] : hit.n + ' doors here'];
-      if (hit.n > 1) for (var k = 0; k < ncodes; k++) if (hit.codes[k]) lines.push(labels[k] + ': ' + hit.codes[k]);
+      var lines = [hit.n === 1 ? labels[hit.code] : hit.n + " doors here"];
+      if (hit.n > 1) for (var k = 0; k < ncodes; k++) if (hit.codes[k]) lines.push(labels[k] + ": " + hit.codes[k]);
       var at = this._map.layerPointToLatLng(L.point(hit.x, hit.y).add(this._tl));
       L.popup({ offset: [0, -hit.r] }).setLatLng(at).setContent(textLines(lines)).openOn(map);
     }
@@ -251,17 +251,17 @@
   /* Support hexagons: pointy-top, axial q/r, world-coordinate size s; colour by mean score,
      opacity by number of contacts (full from 8). */
   FM.HexLayer = CanvasLayer.extend({
-    options: { colors: [], opacity: 0.7, pane: 'fieldmapsHex', paneZ: 440 },
+    options: { colors: [], opacity: 0.7, pane: "fieldmapsHex", paneZ: 440 },
     initialize: function (hex, options) {
       L.setOptions(this, options);
       this._hex = hex; this._index = {};
-      for (var i = 0; i < hex.q.length; i++) this._index[hex.q[i] + ',' + hex.r[i]] = i;
+      for (var i = 0; i < hex.q.length; i++) this._index[hex.q[i] + "," + hex.r[i]] = i;
     },
     _draw: function (ctx) {
       var hx = this._hex, s = hx.s * this._world, W = this._world, ox = this._origin.x, oy = this._origin.y;
       var r3 = Math.sqrt(3), i, k, cx, cy, col;
       if (!hx.q.length) return;
-      ctx.strokeStyle = 'rgba(60,60,60,0.5)'; ctx.lineWidth = 0.5;
+      ctx.strokeStyle = "rgba(60,60,60,0.5)"; ctx.lineWidth = 0.5;
       for (i = 0; i < hx.q.length; i++) {
         cx = hx.s * r3 * (hx.q[i] + hx.r[i] / 2) * W - ox; cy = hx.s * 1.5 * hx.r[i] * W - oy;
         if (cx < -s || cy < -s || cx > this._w + s || cy > this._h + s) continue;
@@ -269,7 +269,7 @@
         ctx.beginPath();
         for (k = 0; k < 6; k++) {
           var ang = Math.PI / 180 * (60 * k - 30);
-          ctx[k ? 'lineTo' : 'moveTo'](cx + s * Math.cos(ang), cy + s * Math.sin(ang));
+          ctx[k ? "lineTo" : "moveTo"](cx + s * Math.cos(ang), cy + s * Math.sin(ang));
         }
         ctx.globalAlpha = this.options.opacity * (0.45 + 0.55 * Math.min(1, hx.n[i] / 8));
         ctx.closePath(); ctx.fillStyle = col; ctx.fill(); if (s > 4) ctx.stroke();
@@ -284,12 +284,12 @@
       var q = Math.round(qf), r = Math.round(rf), s = Math.round(sf);
       var dq = Math.abs(q - qf), dr = Math.abs(r - rf), ds = Math.abs(s - sf);
       if (dq > dr && dq > ds) q = -r - s; else if (dr > ds) r = -q - s;
-      var i = this._index[q + ',' + r];
+      var i = this._index[q + "," + r];
       return i === undefined ? null : { i: i, x: p.x, y: p.y, r: 0 };
     },
     _onHit: function (hit) {
       var hx = this._hex, i = hit.i;
-      var lines = [hx.n[i] + (hx.n[i] === 1 ? ' contact' : ' contacts'), 'Mean support ' + (hx.m[i] / 10).toFixed(1) + ' of 5'];
+      var lines = [hx.n[i] + (hx.n[i] === 1 ? " contact" : " contacts"), "Mean support " + (hx.m[i] / 10).toFixed(1) + " of 5"];
       var at = this._map.layerPointToLatLng(L.point(hit.x, hit.y).add(this._tl));
       L.popup().setLatLng(at).setContent(textLines(lines)).openOn(this._map);
     }

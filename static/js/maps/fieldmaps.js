@@ -10,19 +10,19 @@
  * map's container; FieldMaps.maps[mapId] is the L.Map.
  */
 (function (L) {
-  'use strict';
+  "use strict";
   var FM = window.FieldMaps = window.FieldMaps || {};
   FM.maps = FM.maps || {};
 
   function el(tag, cls, parent, text) {
-    var e = L.DomUtil.create(tag, cls || '', parent);
+    var e = L.DomUtil.create(tag, cls || "", parent);
     if (text !== undefined && text !== null) e.textContent = String(text);
     return e;
   }
   function safeUrl(url) {
-    return typeof url === 'string' && /^(\/(?![\/\\])|https?:\/\/)/i.test(url) ? url : null;
+    return typeof url === "string" && /^(\/(?![\/\\])|https?:\/\/)/i.test(url) ? url : null;
   }
-  function fmt(n) { return Number(n).toLocaleString('en-US'); }
+  function fmt(n) { return Number(n).toLocaleString("en-US"); }
 
   /* encode_geometry() output -> [[[lat, lon], ...ring], ...polygon] */
   FM.decodeGeom = function (polys, origin, k) {
@@ -41,9 +41,9 @@
   FM.postJSON = function (url, body) {
     var csrf = document.querySelector('meta[name="csrf-token"]');
     return fetch(url, {
-      method: 'POST', credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json', 'Accept': 'application/json',
-                 'X-CSRFToken': csrf ? csrf.content : '' },
+      method: "POST", credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "Accept": "application/json",
+                 "X-CSRFToken": csrf ? csrf.content : "" },
       body: JSON.stringify(body)
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
@@ -65,7 +65,7 @@
     opts = L.extend({ animate: false, padding: [16, 16] }, opts || {});
     var b = L.latLngBounds(bounds);
     if (opts.clearRight) {
-      var right = map.getContainer().querySelector('.leaflet-top.leaflet-right');
+      var right = map.getContainer().querySelector(".leaflet-top.leaflet-right");
       var width = right ? right.offsetWidth : 0;
       if (width && width < map.getSize().x / 3) {
         opts.paddingTopLeft = opts.padding;
@@ -79,21 +79,21 @@
 
   FM.outline = function (p) {
     return L.polygon(FM.decodeGeom(p.g, p.o, p.k), {
-      color: p.color, weight: 3, dashArray: '8 5', fill: false, interactive: false
+      color: p.color, weight: 3, dashArray: "8 5", fill: false, interactive: false
     });
   };
 
   function turfPopup(t) {
     // t = [id, name, volunteers, doors, knocked, contacts, url, class]
-    var div = el('div', 'fm-popup fm-turf-popup');
-    el('strong', '', div, t[1] || ('Turf ' + t[0]));
-    el('div', 'fm-vols', div, t[2].length ? 'Volunteers: ' + t[2].join(', ') : 'No volunteer assigned');
-    var table = el('table', '', div), share = t[3] ? Math.round(100 * t[4] / t[3]) + '%' : '–';
-    [['Doors', fmt(t[3])], ['Knocked', fmt(t[4]) + ' (' + share + ')'], ['Contacts', fmt(t[5])]].forEach(function (row) {
-      var tr = el('tr', '', table); el('th', '', tr, row[0]); el('td', '', tr, row[1]);
+    var div = el("div", "fm-popup fm-turf-popup");
+    el("strong", "", div, t[1] || ("Turf " + t[0]));
+    el("div", "fm-vols", div, t[2].length ? "Volunteers: " + t[2].join(", ") : "No volunteer assigned");
+    var table = el("table", "", div), share = t[3] ? Math.round(100 * t[4] / t[3]) + "%" : "–";
+    [["Doors", fmt(t[3])], ["Knocked", fmt(t[4]) + " (" + share + ")"], ["Contacts", fmt(t[5])]].forEach(function (row) {
+      var tr = el("tr", "", table); el("th", "", tr, row[0]); el("td", "", tr, row[1]);
     });
     var url = safeUrl(t[6]);
-    if (url) { var a = el('a', 'fm-link', div, 'Open turf'); a.href = url; }
+    if (url) { var a = el("a", "fm-link", div, "Open turf"); a.href = url; }
     return div;
   }
 
@@ -102,12 +102,12 @@
     p.t.forEach(function (t) {
       var cls = t[7], fill = cls < 0 ? p.empty : p.classes[cls];
       var poly = L.polygon(FM.decodeGeom(t[8], p.o, p.k), {
-        color: '#3c3c3c', weight: 1, opacity: 0.9, fillColor: fill, fillOpacity: 0.55, className: 'fm-turf'
+        color: "#3c3c3c", weight: 1, opacity: 0.9, fillColor: fill, fillOpacity: 0.55, className: "fm-turf"
       });
       poly.bindPopup(function () { return turfPopup(t); }, { maxWidth: 280 });
-      poly.bindTooltip(function () { var s = el('span'); s.textContent = t[1]; return s; }, { sticky: true, direction: 'top' });
-      poly.on('mouseover', function () { poly.setStyle({ weight: 3 }); });
-      poly.on('mouseout', function () { poly.setStyle({ weight: 1 }); });
+      poly.bindTooltip(function () { var s = el("span"); s.textContent = t[1]; return s; }, { sticky: true, direction: "top" });
+      poly.on("mouseover", function () { poly.setStyle({ weight: 3 }); });
+      poly.on("mouseout", function () { poly.setStyle({ weight: 1 }); });
       group.addLayer(poly);
     });
     return group;
@@ -122,26 +122,26 @@
   /* spec = {title, open, sections: [{title, items: [{color, label, code?}]}]}; items with a
      code get a checkbox that shows/hides that outcome on `doors`. */
   FM.legend = function (map, spec, doors) {
-    var ctl = L.control({ position: spec.position || 'bottomright' });
+    var ctl = L.control({ position: spec.position || "bottomright" });
     ctl.onAdd = function () {
-      var box = el('div', 'fm-legend leaflet-control'), det = el('details', '', box);
+      var box = el("div", "fm-legend leaflet-control"), det = el("details", "", box);
       det.open = spec.open === undefined ? window.innerWidth > 600 : !!spec.open;
-      el('summary', '', det, spec.title || 'Legend');
+      el("summary", "", det, spec.title || "Legend");
       var counts = doors && doors.counts ? doors.counts() : null;
       spec.sections.forEach(function (sec) {
-        el('div', 'fm-legend-title', det, sec.title);
+        el("div", "fm-legend-title", det, sec.title);
         sec.items.forEach(function (it) {
-          var row = el(it.code === undefined || !doors ? 'div' : 'label', 'fm-legend-row', det);
+          var row = el(it.code === undefined || !doors ? "div" : "label", "fm-legend-row", det);
           if (it.code !== undefined && doors) {
-            var cb = el('input', '', row); cb.type = 'checkbox'; cb.checked = true;
-            cb.setAttribute('aria-label', 'Show ' + it.label);
-            L.DomEvent.on(cb, 'change', function () { doors.setOutcomeVisible(it.code, cb.checked); });
+            var cb = el("input", "", row); cb.type = "checkbox"; cb.checked = true;
+            cb.setAttribute("aria-label", "Show " + it.label);
+            L.DomEvent.on(cb, "change", function () { doors.setOutcomeVisible(it.code, cb.checked); });
           }
-          var sw = el('span', 'fm-swatch' + (it.ring ? ' fm-swatch-ring' : ''), row);
+          var sw = el("span", "fm-swatch" + (it.ring ? " fm-swatch-ring" : ""), row);
           sw.style.backgroundColor = it.color;
           var label = it.label;
-          if (counts && it.code !== undefined) label += ' (' + fmt(counts[it.code]) + ')';
-          el('span', '', row, label);
+          if (counts && it.code !== undefined) label += " (" + fmt(counts[it.code]) + ")";
+          el("span", "", row, label);
         });
       });
       L.DomEvent.disableClickPropagation(box); L.DomEvent.disableScrollPropagation(box);
@@ -152,12 +152,12 @@
   };
 
   var NumberIcon = L.Icon.extend({
-    options: { iconSize: [24, 24], className: 'fm-num', number: 0, color: '#ccc', text: '#000' },
+    options: { iconSize: [24, 24], className: "fm-num", number: 0, color: "#ccc", text: "#000" },
     createIcon: function (old) {
-      var div = old && old.tagName === 'DIV' ? old : document.createElement('div');
+      var div = old && old.tagName === "DIV" ? old : document.createElement("div");
       div.textContent = String(this.options.number);
       div.style.backgroundColor = this.options.color; div.style.color = this.options.text;
-      this._setIconStyles(div, 'icon');
+      this._setIconStyles(div, "icon");
       return div;
     },
     createShadow: function () { return null; }
@@ -178,13 +178,13 @@
           icon: new NumberIcon({ number: i + 1, color: p.colors[code], text: p.text[code], iconSize: [size, size] }),
           // Not a tab stop: dense doors overlap (too small a target), and the page lists the
           // same doors in walk order for the keyboard.
-          interactive: p.interactive, keyboard: false, title: p.l[i] || '',
-          alt: (i + 1) + '. ' + (p.l[i] || '') + ' – ' + p.labels[code]
+          interactive: p.interactive, keyboard: false, title: p.l[i] || "",
+          alt: (i + 1) + ". " + (p.l[i] || "") + " – " + p.labels[code]
         });
         if (p.interactive) {
-          marker.bindPopup(function () { return FM.textLines([(i + 1) + '. ' + (p.l[i] || 'Door'), p.labels[code]]); });
-          marker.on('click', function () {
-            var ev = new CustomEvent('fieldmap:door', { bubbles: true, detail: { index: i, id: p.id[i] } });
+          marker.bindPopup(function () { return FM.textLines([(i + 1) + ". " + (p.l[i] || "Door"), p.labels[code]]); });
+          marker.on("click", function () {
+            var ev = new CustomEvent("fieldmap:door", { bubbles: true, detail: { index: i, id: p.id[i] } });
             map.getContainer().dispatchEvent(ev);
           });
         }
@@ -196,11 +196,11 @@
 
   /* Leaflet-Geoman's tool buttons are bare links: give each its tooltip as its name. */
   FM.nameControls = function (map) {
-    var links = map.getContainer().querySelectorAll('.leaflet-buttons-control-button');
+    var links = map.getContainer().querySelectorAll(".leaflet-buttons-control-button");
     Array.prototype.forEach.call(links, function (a) {
-      var title = a.parentElement && a.parentElement.getAttribute('title');
-      if (title) a.setAttribute('aria-label', title);
-      a.setAttribute('role', 'button');
+      var title = a.parentElement && a.parentElement.getAttribute("title");
+      if (title) a.setAttribute("aria-label", title);
+      a.setAttribute("role", "button");
     });
   };
 
@@ -211,8 +211,8 @@
     var at = L.latLng(lat, lon), here = map._fmHere;
     if (!here) {
       here = map._fmHere = {
-        ring: L.circle(at, { radius: accuracy || 0, color: '#1a73e8', weight: 1, fillOpacity: 0.12, interactive: false }),
-        dot: L.circleMarker(at, { radius: 8, color: '#ffffff', weight: 3, fillColor: '#1a73e8', fillOpacity: 1, interactive: false, className: 'fm-here' })
+        ring: L.circle(at, { radius: accuracy || 0, color: "#1a73e8", weight: 1, fillOpacity: 0.12, interactive: false }),
+        dot: L.circleMarker(at, { radius: 8, color: "#ffffff", weight: 3, fillColor: "#1a73e8", fillOpacity: 1, interactive: false, className: "fm-here" })
       };
       here.ring.addTo(map); here.dot.addTo(map);
     }
