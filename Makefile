@@ -7,11 +7,12 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test venv test-venv chromium bench serve clean help
+.PHONY: demo test lint venv test-venv chromium bench serve clean help
 
 help:
 	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install with test extras and run the whole suite (PostgreSQL too if FIELDAPP_TEST_DATABASE_URL is set)"
+	@echo "make lint   - ruff (Python) and ESLint (static/js, pinned, installed outside the repository)"
 	@echo "make bench  - run every benchmark in benchmarks/ (prints JSON)"
 
 $(BIN)/python:
@@ -53,6 +54,22 @@ chromium:
 
 test: test-venv chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# ESLint is pinned and installed once into a cache outside the repository (no node_modules
+# here); without npm the JS half is skipped with a message, the Python half still runs.
+ESLINT_VERSION := 9.39.5
+ESLINT_DIR ?= $(HOME)/.cache/fieldapp/eslint-$(ESLINT_VERSION)
+ESLINT := $(ESLINT_DIR)/node_modules/.bin/eslint
+
+lint: test-venv
+	$(BIN)/ruff check .
+	@if ! command -v npm >/dev/null; then \
+	  echo "npm is missing: ESLint of static/js skipped (install Node.js 20 and npm to run it)"; \
+	else \
+	  [ -x "$(ESLINT)" ] || { mkdir -p "$(ESLINT_DIR)" && npm install --silent --no-save --no-audit \
+	    --no-fund --prefix "$(ESLINT_DIR)" eslint@$(ESLINT_VERSION); } && \
+	  "$(ESLINT)" --max-warnings 0 static/js && echo "ESLint: static/js passed"; \
+	fi
 
 bench: test-venv
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
