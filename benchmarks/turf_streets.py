@@ -35,6 +35,7 @@ from fieldapp.streets.cutting import cut_by_faces, face_ids, face_points
 from fieldapp.streets.distance import StreetDistances
 from fieldapp.streets.matching import match_doors, street_of_address
 from fieldapp.streets.network import build_network
+from fieldapp.streets.parallel import route_turfs, workers_default
 from fieldapp.streets.routing import route_turf
 from fieldapp.streets.synthetic import synthetic_city
 from fieldapp.turf.cutting import cut_turfs
@@ -44,6 +45,12 @@ from fieldapp.turf.walk_order import walk_order
 def rss_mb() -> float:
     """Peak resident memory of this process so far, in MB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def rss_children_mb() -> float:
+    """Peak resident memory of the largest routing worker, in MB (forked: most of it is the
+    parent's pages, shared, not copied)."""
+    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 def load_voters(path: str):
@@ -178,22 +185,25 @@ def measure(net, match, coords, group_ids, units, target, sample, seed=0):
     return out
 
 
-def pipeline(net, match, coords, group_ids, units, target):
-    """Seconds of what an automatic cut does with a street network, nothing measured beside."""
+def pipeline(net, match, coords, group_ids, units, target, workers):
+    """Seconds of what an automatic cut does with a street network, nothing measured beside:
+    the cut, then every turf routed with its polyline (route_turfs: over `workers` processes)."""
     t0 = time.perf_counter()
     cut = cut_by_faces(net, match, target, group_ids).cut
     t_cut = time.perf_counter() - t0
     sd = StreetDistances(net, match)
     order = np.argsort(cut.labels, kind="stable")
     bounds = np.searchsorted(cut.labels[order], np.arange(cut.n_turfs + 1))
+    turfs = [order[bounds[k]:bounds[k + 1]] for k in range(cut.n_turfs)]
     t0 = time.perf_counter()
-    for k in range(cut.n_turfs):
-        route_turf(sd, order[bounds[k]:bounds[k + 1]], coords, group_ids, units, polyline=True)
+    km = sum(r.length_m for r in route_turfs(sd, turfs, coords, group_ids, units,
+                                               workers=workers)) / 1000
     t_route = time.perf_counter() - t0
     ok = (cut.sizes >= cut.lower) & (cut.sizes <= cut.upper)
     return {"turfs": cut.n_turfs, "within_10pct": round(float(ok.mean()), 4),
+            "workers": workers, "route_km_total": round(km, 1),
             "seconds_cut": round(t_cut, 2), "seconds_route_with_polylines": round(t_route, 2),
-            "peak_rss_mb": round(rss_mb())}
+            "peak_rss_mb": round(rss_mb()), "peak_rss_workers_mb": round(rss_children_mb())}
 
 
 def main() -> None:
@@ -208,6 +218,8 @@ def main() -> None:
     ap.add_argument("--pipeline", action="store_true",
                     help="only time what a cut job does: cut, then route every turf with its "
                          "polyline (no straight-line cut, no LKH checks)")
+    ap.add_argument("--workers", type=int, default=None,
+                    help="--pipeline: routing processes (default: the cores; 1 = serial)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     if args.osm:
@@ -240,7 +252,8 @@ def main() -> None:
     sample = 10 if args.quick else args.sample
     for target in targets:
         if args.pipeline:
-            report["cuts"][str(target)] = pipeline(net, match, coords, groups, units, target)
+            report["cuts"][str(target)] = pipeline(net, match, coords, groups, units, target,
+                                                      args.workers or workers_default())
             continue
         report["cuts"][str(target)] = measure(net, match, coords, groups, units, target, sample)
     report["peak_rss_mb"] = round(rss_mb())

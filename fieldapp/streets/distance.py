@@ -28,6 +28,11 @@ class StreetDistances:
 
     def matrix(self, doors: np.ndarray, predecessors: bool = False):
         """(n, n) metres between `doors` (indices into the match); with the Dijkstra trees."""
+        best, src, pred, _ = self.trees(doors, predecessors)
+        return (best, (src, pred)) if predecessors else best
+
+    def trees(self, doors: np.ndarray, predecessors: bool = True):
+        """(matrix, source nodes, predecessors, distances from each source to every node)."""
         doors = np.asarray(doors, np.int64)
         seg = self.match.segment[doors]
         along = self.match.along[doors]
@@ -36,11 +41,13 @@ class StreetDistances:
         off = np.column_stack((along, length - along))      # walk to u, to v
         src, inv = np.unique(ends.ravel(), return_inverse=True)
         inv = inv.reshape(-1, 2)
-        res = dijkstra(self.graph, directed=False, indices=src, limit=LOCAL_LIMIT_M,
+        # The graph is symmetric: directed=True gives the same distances without scipy's
+        # transposed copy of the whole graph at every call.
+        res = dijkstra(self.graph, directed=True, indices=src, limit=LOCAL_LIMIT_M,
                        return_predecessors=predecessors)
         dn, pred = (res if predecessors else (res, None))
         if not np.isfinite(dn[:, src]).all():
-            res = dijkstra(self.graph, directed=False, indices=src,
+            res = dijkstra(self.graph, directed=True, indices=src,
                            return_predecessors=predecessors)
             dn, pred = (res if predecessors else (res, None))
         sub = dn[:, src]                                     # node-to-node among the ends
@@ -58,6 +65,4 @@ class StreetDistances:
         best[i, j] = np.where(opposite, np.where(bar, via_ends,
                                                  np.minimum(via_ends, direct + CROSS_M)), direct)
         np.fill_diagonal(best, 0.0)
-        if not predecessors:
-            return best
-        return best, (src, pred)
+        return best, src, pred, dn

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from shapely.geometry import LineString
+import shapely
 
 from fieldapp.streets.distance import StreetDistances
 from fieldapp.streets.tour import improve_path
@@ -57,12 +57,17 @@ def stops_of(doors: np.ndarray, group_ids, units, coords: np.ndarray) -> list[li
 def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group_ids=None,
                units=None, seconds: float | None = None, polyline: bool = True) -> Route:
     """The walk route of one turf's doors along the streets."""
+    route = route_compact(sd, doors, coords, group_ids, units, seconds, polyline)
+    return route_of(*route)
+
+
+def route_compact(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group_ids=None,
+                  units=None, seconds: float | None = None, polyline: bool = True) -> tuple:
+    """The route as plain arrays (what a worker process sends back): doors in order, stop
+    sizes, (lat, lon) polyline, metres with the sidewalks, minutes, street metres."""
     stops = stops_of(np.asarray(doors), group_ids, units, coords)
     heads = np.array([s[0] for s in stops], np.int64)
-    if polyline:
-        dist, (src, pred) = sd.matrix(heads, predecessors=True)
-    else:
-        dist, src, pred = sd.matrix(heads), None, None
+    dist, src, pred, dn = sd.trees(heads, predecessors=polyline)
     if len(heads) > 1:
         far = ~np.isfinite(dist)
         if far.any():  # doors on streets that do not meet: a long way round, never a crash
@@ -73,20 +78,30 @@ def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group
     length = float(sum(dist[a, b] for a, b in zip(order[:-1], order[1:])))
     setback = 2.0 * float(sd.match.distance[heads].sum())  # sidewalk to the door and back
     n_doors = sum(len(s) for s in stops)
-    line = _polyline(sd, heads[order], src, pred) if polyline else []
+    line = (_polyline_latlon(sd, heads[order], src, pred, dn) if polyline
+            else np.zeros((0, 2)))
     ordered = [stops[i] for i in order]
-    return Route(order=np.array([d for s in ordered for d in s], np.int64), stops=ordered,
-                 polyline=line, length_m=length + setback,
-                 minutes=(length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors,
-                 street_m=length)
+    return (np.array([d for s in ordered for d in s], np.int64),
+            np.array([len(s) for s in ordered], np.int64), line, length + setback,
+            (length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors, length)
 
 
-def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]:
-    """Pieces (x, y arrays) of the street path from door a to door b."""
+def route_of(order: np.ndarray, sizes: np.ndarray, line: np.ndarray, length_m: float,
+             minutes: float, street_m: float) -> Route:
+    """A Route from the plain arrays of :func:`route_compact`."""
+    cuts = np.cumsum(sizes)[:-1]
+    stops = [part.tolist() for part in np.split(order, cuts)] if len(order) else []
+    return Route(order=order, stops=stops, polyline=[tuple(p) for p in line.tolist()],
+                 length_m=length_m, minutes=minutes, street_m=street_m)
+
+
+def leg_path(sd: StreetDistances, a: int, b: int, src, pred, dn=None) -> list[np.ndarray]:
+    """Pieces (x, y arrays) of the street path from door a to door b (dn: Dijkstra's
+    distances from each source, else summed along the predecessors)."""
     net, m = sd.net, sd.match
     sa, sb = int(m.segment[a]), int(m.segment[b])
     ta, tb = float(m.along[a]), float(m.along[b])
-    la, lb = net.seg_lines[sa], net.seg_lines[sb]
+    la, lb = _line(sd, sa), _line(sd, sb)
     if sa == sb:
         across = m.side[a] != m.side[b]
         if across and net.barrier[sa]:  # to the nearer intersection, cross, back
@@ -97,7 +112,9 @@ def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]
     best = None
     for ea, na in ((0.0, net.seg_nodes[sa, 0]), (net.seg_length[sa], net.seg_nodes[sa, 1])):
         for eb, nb in ((0.0, net.seg_nodes[sb, 0]), (net.seg_length[sb], net.seg_nodes[sb, 1])):
-            d = abs(ta - ea) + sd_node(sd, row, src, pred, na, nb) + abs(tb - eb)
+            between = (sd_node(sd, row, src, pred, na, nb) if dn is None
+                       else float(dn[row[int(na)], int(nb)]) if int(na) in row else np.inf)
+            d = abs(ta - ea) + between + abs(tb - eb)
             if best is None or d < best[0]:
                 best = (d, ea, na, eb, nb)
     _, ea, na, eb, nb = best
@@ -110,7 +127,7 @@ def leg_path(sd: StreetDistances, a: int, b: int, src, pred) -> list[np.ndarray]
     by_pair = _segment_of_pair(sd)
     for x, y in zip(nodes[:-1], nodes[1:]):  # each street between the nodes, as drawn
         s = by_pair[(min(x, y), max(x, y))]
-        xy = np.asarray(net.seg_lines[s].coords)
+        xy = _line(sd, s)[0]
         pieces.append(xy if int(net.seg_nodes[s, 0]) == x else xy[::-1])
     pieces.append(_piece(lb, eb, tb))
     return pieces
@@ -143,11 +160,24 @@ def sd_node(sd, row, src, pred, na, nb) -> float:
     return total
 
 
-def _piece(line: LineString, t0: float, t1: float) -> np.ndarray:
-    """The part of a line between two offsets, in walking order (numpy: shapely's substring
-    was a third of the routing time)."""
-    xy = np.asarray(line.coords)[:, :2]
-    cum = np.concatenate(([0.0], np.cumsum(np.linalg.norm(np.diff(xy, axis=0), axis=1))))
+def _line(sd: StreetDistances, s: int) -> tuple[np.ndarray, np.ndarray]:
+    """Segment s's (x, y) vertices and the distance along it at each (cached for all
+    segments at once: shapely's per-line coords were a third of the routing time)."""
+    geom = getattr(sd, "_geom", None)
+    if geom is None:
+        xy, idx = shapely.get_coordinates(sd.net.seg_lines, return_index=True)
+        off = np.searchsorted(idx, np.arange(sd.net.n_segments + 1))
+        step = np.linalg.norm(np.diff(xy, axis=0, prepend=xy[:1]), axis=1)
+        step[off[:-1]] = 0.0  # each segment starts at 0 m
+        cum = np.cumsum(step)
+        geom = sd._geom = (xy, cum - np.repeat(cum[off[:-1]], np.diff(off)), off)
+    xy, cum, off = geom
+    return xy[off[s]:off[s + 1]], cum[off[s]:off[s + 1]]
+
+
+def _piece(line: tuple[np.ndarray, np.ndarray], t0: float, t1: float) -> np.ndarray:
+    """The part of a line (vertices, distance along) between two offsets, in walking order."""
+    xy, cum = line
     a, b = sorted((min(max(t0, 0.0), cum[-1]), min(max(t1, 0.0), cum[-1])))
 
     def at(t: float) -> np.ndarray:
@@ -162,16 +192,14 @@ def _piece(line: LineString, t0: float, t1: float) -> np.ndarray:
     return part if t1 >= t0 else part[::-1]
 
 
-def _polyline(sd: StreetDistances, heads: np.ndarray, src, pred) -> list[tuple[float, float]]:
-    """The whole route (lat, lon) through the street geometry."""
+def _polyline_latlon(sd: StreetDistances, heads: np.ndarray, src, pred, dn=None) -> np.ndarray:
+    """The whole route, (n, 2) (lat, lon), through the street geometry."""
     pieces = []
     for a, b in zip(heads[:-1], heads[1:]):
-        pieces.extend(leg_path(sd, int(a), int(b), src, pred))
+        pieces.extend(leg_path(sd, int(a), int(b), src, pred, dn))
     if not pieces:
-        return []
+        return np.zeros((0, 2))
     xy = np.vstack(pieces)
     keep = np.ones(len(xy), bool)
     keep[1:] = np.linalg.norm(np.diff(xy, axis=0), axis=1) > 0.01
-    lonlat = sd.net.proj.inverse_lonlat(xy[keep])
-    return [(float(lat), float(lon)) for lon, lat in lonlat]
-
+    return sd.net.proj.inverse_lonlat(xy[keep])[:, ::-1]

@@ -39,38 +39,47 @@ def _two_opt(dist: np.ndarray, p: np.ndarray) -> bool:
 
 def _or_opt(dist: np.ndarray, p: np.ndarray) -> np.ndarray | None:
     """The first move of a run of 1-3 stops elsewhere (either way round) that shortens the
-    path, as a new path; None if there is none."""
+    path, as a new path; None if there is none.
+
+    Every start i of a run is scored at once (rows i, insertion points k); the move taken is
+    the one the one-start-at-a-time loop took: the smallest length, then the smallest i.
+    """
     n = len(p)
     for length in (1, 2, 3):
-        for i in range(n - length + 1):
-            seg = p[i:i + length]
-            rest = np.concatenate((p[:i], p[i + length:]))
-            a, b = seg[0], seg[-1]
-            gain = 0.0
-            if i > 0:
-                gain += dist[p[i - 1], a]
-            if i + length < n:
-                gain += dist[b, p[i + length]]
-            if i > 0 and i + length < n:
-                gain -= dist[p[i - 1], p[i + length]]
-            m = len(rest)
-            # Insert between rest[k-1] and rest[k], k = 0..m (0: at the start, m: at the end).
-            left = np.concatenate(([-1], rest))
-            right = np.concatenate((rest, [-1]))
-            has_l, has_r = left >= 0, right >= 0
-            lidx, ridx = np.maximum(left, 0), np.maximum(right, 0)
-            base = np.where(has_l & has_r, dist[lidx, ridx], 0.0)
-            fwd = np.where(has_l, dist[lidx, a], 0.0) + np.where(has_r, dist[b, ridx], 0.0)
-            rev = np.where(has_l, dist[lidx, b], 0.0) + np.where(has_r, dist[a, ridx], 0.0)
-            cost_f, cost_r = fwd - base, rev - base
-            k_same = i  # putting it back where it was
-            cost_f[k_same] = np.inf
-            if length == 1:
-                cost_r[:] = np.inf
-            kf, kr = int(np.argmin(cost_f)), int(np.argmin(cost_r))
-            if min(cost_f[kf], cost_r[kr]) < gain - EPS:
-                k, piece = (kf, seg) if cost_f[kf] <= cost_r[kr] else (kr, seg[::-1])
-                return np.concatenate((rest[:k], piece, rest[k:m]))
+        m = n - length
+        if m < 1:
+            break
+        i = np.arange(m + 1)[:, None]                       # runs p[i:i+length]
+        a, b = p[i[:, 0]], p[i[:, 0] + length - 1]
+        has_prev, has_next = i[:, 0] > 0, i[:, 0] + length < n
+        prev, nxt = p[np.maximum(i[:, 0] - 1, 0)], p[np.minimum(i[:, 0] + length, n - 1)]
+        gain = np.where(has_prev, dist[prev, a], 0.0)
+        gain = gain + np.where(has_next, dist[b, nxt], 0.0)
+        gain = gain - np.where(has_prev & has_next, dist[prev, nxt], 0.0)
+        # Insertion between rest[k-1] and rest[k], k = 0..m; rest is p without the run,
+        # so rest[q] = p[q] before the run and p[q + length] after it.
+        k = np.arange(m + 1)[None, :]
+        lq, rq = k - 1, k
+        has_l, has_r = lq >= 0, rq < m
+        left = p[np.clip(np.where(lq < i, lq, lq + length), 0, n - 1)]
+        right = p[np.clip(np.where(rq < i, rq, rq + length), 0, n - 1)]
+        base = np.where(has_l & has_r, dist[left, right], 0.0)
+        fwd = np.where(has_l, dist[left, a[:, None]], 0.0) + np.where(has_r, dist[b[:, None], right], 0.0)
+        rev = np.where(has_l, dist[left, b[:, None]], 0.0) + np.where(has_r, dist[a[:, None], right], 0.0)
+        cost_f, cost_r = fwd - base, rev - base
+        cost_f[np.arange(m + 1), np.arange(m + 1)] = np.inf   # putting it back where it was
+        if length == 1:
+            cost_r[:] = np.inf
+        kf, kr = np.argmin(cost_f, axis=1), np.argmin(cost_r, axis=1)
+        rows = np.arange(m + 1)
+        bf, br = cost_f[rows, kf], cost_r[rows, kr]
+        hit = np.flatnonzero(np.minimum(bf, br) < gain - EPS)
+        if len(hit):
+            r = int(hit[0])
+            seg = p[r:r + length]
+            rest = np.concatenate((p[:r], p[r + length:]))
+            kk, piece = (int(kf[r]), seg) if bf[r] <= br[r] else (int(kr[r]), seg[::-1])
+            return np.concatenate((rest[:kk], piece, rest[kk:m]))
     return None
 
 

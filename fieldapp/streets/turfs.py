@@ -6,7 +6,7 @@ doors and a router for each turf. ``street_route`` re-routes one turf's doors th
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import sqlalchemy as sa
@@ -17,7 +17,8 @@ from fieldapp.streets.cutting import cut_by_faces
 from fieldapp.streets.distance import StreetDistances
 from fieldapp.streets.matching import match_doors, street_of_address
 from fieldapp.streets.models import StreetNetworkRecord
-from fieldapp.streets.routing import MINUTES_PER_DOOR, WALK_M_PER_MIN, route_turf
+from fieldapp.streets.parallel import route_turfs
+from fieldapp.streets.routing import MINUTES_PER_DOOR, WALK_M_PER_MIN, Route, route_turf
 from fieldapp.streets.store import load_network
 from fieldapp.turf.cutting import CutResult
 from fieldapp.voters.models import Household
@@ -41,10 +42,11 @@ class StreetPlan:
     coords: np.ndarray
     group_ids: list
     units: list[str]
+    _routes: dict | None = field(default=None, init=False, repr=False)
 
     def route(self, members: np.ndarray) -> tuple[np.ndarray, dict, float]:
         """(order as positions in members, GeoJSON LineString along the streets, metres)."""
-        route = route_turf(self.distances, members, self.coords, self.group_ids, self.units)
+        route = self._routed(members)
         at = {int(d): i for i, d in enumerate(members)}
         order = np.array([at[int(d)] for d in route.order], np.int64)
         line = [[round(lon, 6), round(lat, 6)] for lat, lon in route.polyline]
@@ -52,6 +54,25 @@ class StreetPlan:
             line = [[round(float(self.coords[d, 1]), 6), round(float(self.coords[d, 0]), 6)]
                     for d in route.order]
         return order, {"type": "LineString", "coordinates": line}, float(route.length_m)
+
+    def _routed(self, members: np.ndarray) -> Route:
+        """The route of these doors: a turf of the cut comes from routing every turf of the
+        cut at once (over the cores, :mod:`fieldapp.streets.parallel`) on first asking."""
+        members = np.asarray(members)
+        if self.cut is not None and len(members):
+            if self._routes is None:
+                labels = np.asarray(self.cut.labels)
+                order = np.argsort(labels, kind="stable")
+                bounds = np.searchsorted(labels[order], np.arange(self.cut.n_turfs + 1))
+                turfs = [order[bounds[k]:bounds[k + 1]] for k in range(self.cut.n_turfs)]
+                routes = route_turfs(self.distances, turfs, self.coords, self.group_ids,
+                                     self.units)
+                self._routes = {k: (turfs[k], r) for k, r in enumerate(routes)}
+            label = int(np.asarray(self.cut.labels)[members[0]])
+            doors, route = self._routes.get(label, (None, None))
+            if doors is not None and np.array_equal(np.sort(doors), np.sort(members)):
+                return route
+        return route_turf(self.distances, members, self.coords, self.group_ids, self.units)
 
 
 def _door_details(db: Session, race: Race, ids: list[int]) -> tuple[list, list, list]:
