@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pymetis
 
+from fieldapp.streets.across import repair_across
 from fieldapp.streets.balance import polish
 from fieldapp.streets.matching import Matches
 from fieldapp.streets.network import StreetNetwork, bearing
@@ -122,6 +123,14 @@ def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
             for j in range(k):
                 notes[nxt + j] = reason
         nxt += int(sub.max()) + 1
+    # Turfs left out of bounds get a wider search; across a barrier only into or out of a
+    # region whose doors cannot make turfs of the size alone (issue 17).
+    fits = [_fits(w, lo, hi) for w in np.bincount(region[region >= 0], weight[region >= 0])]
+    face_label = repair_across(face_label, weight * ~big, edges[ok], inside[ok], lo, hi, pts,
+                               _split, region, np.array([*fits, False]))
+    size = np.bincount(face_label[face_label >= 0], weight[face_label >= 0])
+    notes = {t: r for t, r in notes.items()
+             if not r.startswith("its area") or (t < len(size) and not lo <= size[t] <= hi)}
     free = labels < 0
     labels[free] = face_label[door_face[free]]
     result, rank = _result(net, pts, door_face, labels, target, lo, hi, notes)
