@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import BinaryIO
 
 from flask import current_app
+from werkzeug.utils import secure_filename
 
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db, job_queue
@@ -37,6 +38,19 @@ def submit_upload(stream: BinaryIO, filename: str,
         upload.remove()
         raise
     return submit(job)
+
+
+def submit_form_upload(field, default_name: str,
+                       start: Callable[[StoredUpload], Job]) -> Job | None:
+    """A page's upload (a form's file field) handed to its job, as submit_upload; when it is
+    refused, the reason is added to the field's errors and None comes back (nothing kept)."""
+    upload = field.data
+    try:
+        return submit_upload(upload.stream, secure_filename(upload.filename or "") or default_name,
+                             start)
+    except DomainError as error:
+        field.errors.append(error.message)
+        return None
 
 
 def submit(job: Job) -> Job:

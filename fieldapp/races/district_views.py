@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from flask import redirect, url_for
 from flask_login import current_user, login_required
-from werkzeug.utils import secure_filename
 
 from fieldapp.auth import access
 from fieldapp.body_limits import accepts_upload
-from fieldapp.errors import DomainError
 from fieldapp.extensions import db
-from fieldapp.jobs.submit import submit_upload
+from fieldapp.jobs.submit import submit_form_upload
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
 from fieldapp.races import district_impact
@@ -35,16 +33,11 @@ def district(race_id: int):
                                        "nothing was uploaded."]
         status = 422
     elif valid:
-        upload = form.file.data
-        try:
-            job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
-                                "district.geojson", lambda stored: start_district_import(
-                                    db.session, race, current_user, stored))
-        except DomainError as error:
-            form.file.errors.append(error.message)
-            status = 422
-        else:
+        job = submit_form_upload(form.file, "district.geojson", lambda stored: (
+            start_district_import(db.session, race, current_user, stored)))
+        if job is not None:
             return redirect(url_for("jobs.job_page", job_id=job.id))
+        status = 422
     elif form.is_submitted():
         status = 422
     data = pin_map_data(db.session, race)

@@ -3,13 +3,11 @@ from __future__ import annotations
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
-from werkzeug.utils import secure_filename
 
 from fieldapp.auth import access
 from fieldapp.body_limits import accepts_upload
-from fieldapp.errors import DomainError
 from fieldapp.extensions import db
-from fieldapp.jobs.submit import submit_upload
+from fieldapp.jobs.submit import submit_form_upload
 from fieldapp.races.blueprint import bp
 from fieldapp.streets.forms import StreetFileForm
 from fieldapp.streets.jobs import start_street_import
@@ -26,16 +24,11 @@ def streets(race_id: int):
     form = StreetFileForm()
     status = 200
     if form.validate_on_submit():
-        upload = form.file.data
-        try:
-            job = submit_upload(upload.stream, secure_filename(upload.filename or "") or
-                                "streets.osm", lambda stored: start_street_import(
-                                    db.session, race, current_user, stored))
-        except DomainError as error:
-            form.file.errors.append(error.message)
-            status = 422
-        else:
+        job = submit_form_upload(form.file, "streets.osm", lambda stored: start_street_import(
+            db.session, race, current_user, stored))
+        if job is not None:
             return redirect(url_for("jobs.job_page", job_id=job.id))
+        status = 422
     elif form.is_submitted():
         status = 422
     network = network_of(db.session, race)
