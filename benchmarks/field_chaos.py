@@ -51,7 +51,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from knockload.common import BIN, ROOT, log
+from knockload.common import BIN, ROOT, log, wait_for_listen
 from knockload.database import Database, migrate, seed, server_env
 
 SET_ASIDE_AFTER = 3
@@ -371,15 +371,7 @@ def main() -> int:
              "-b", f"127.0.0.1:{port}", "--log-level", "warning", "fieldapp:create_app()"],
             cwd=ROOT, env=env, stdout=open(workdir / "gunicorn.log", "wb"),  # noqa: SIM115 (gunicorn keeps it)
             stderr=subprocess.STDOUT, start_new_session=True)
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or gunicorn.poll() is not None:
-                    raise RuntimeError((workdir / "gunicorn.log").read_text()[-2000:]) from None
-                time.sleep(0.2)
+        wait_for_listen(port, gunicorn, workdir / "gunicorn.log")
         proxy = FaultyProxy(port, args.fail_before, args.fail_after, args.seed)
         threading.Thread(target=proxy.serve_forever, daemon=True).start()
         rng = random.Random(args.seed)

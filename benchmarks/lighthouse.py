@@ -34,6 +34,10 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from knockload.common import wait_for_listen
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 LIGHTHOUSE = "12.2.3"  # 13 wants Node 22; Debian's node is 20
@@ -181,15 +185,7 @@ def main() -> int:
         cwd=ROOT, env=env, stdout=open(workdir / "gunicorn.log", "wb"),  # noqa: SIM115 (open while it runs)
         stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline or server.poll() is not None:
-                    raise RuntimeError((workdir / "gunicorn.log").read_text()[-2000:]) from None
-                time.sleep(0.2)
+        wait_for_listen(port, server, workdir / "gunicorn.log")
         volunteer = session_cookie(base, "volunteer1@ny-wfp.example.org")
         organizer = session_cookie(base, "organizer@ny-wfp.example.org")
         pages = {"walk_list": (f"/walk/{turf_id}", volunteer, False),
