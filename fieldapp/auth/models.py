@@ -31,6 +31,8 @@ class User(UserMixin, db.Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When deactivated: knocks a phone logged before it still count (fieldapp/auth/api_callers.py)
     deactivated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # 'en' or 'es' as the person chose; None = the browser's language (fieldapp/i18n)
+    language: Mapped[str | None] = mapped_column(sa.String(8))
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
