@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from fieldapp.auth import services
 from fieldapp.auth.models import ROLES, User
-from fieldapp.cli import fail_on_domain_error
+from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 
 

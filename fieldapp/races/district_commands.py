@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
-from fieldapp.cli import fail_on_domain_error
+from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 from fieldapp.jobs.commands import enqueue_option, report_queued
 from fieldapp.jobs.submit import submit_upload

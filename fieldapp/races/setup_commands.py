@@ -8,7 +8,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from fieldapp.cli import fail_on_domain_error
+from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
 from fieldapp.races import scripts, setup

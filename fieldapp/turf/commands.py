@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from fieldapp.cli import fail_on_domain_error
+from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 from fieldapp.jobs.commands import enqueue_option, report_queued
 from fieldapp.jobs.submit import submit

@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from fieldapp.cli import fail_on_domain_error
+from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 from fieldapp.jobs.commands import enqueue_option, report_queued
 from fieldapp.jobs.submit import submit
