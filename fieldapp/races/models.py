@@ -55,6 +55,9 @@ class Race(db.Model):
     doors_per_turf: Mapped[int] = mapped_column(default=50, server_default="50")
     # The pitch the canvasser reads before the questions.
     script_intro: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    # The script's Spanish version, piece by piece ("" = none): the phone shows English where a
+    # piece has no Spanish. Answers are the same rows whichever language was shown.
+    script_intro_es: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     status: Mapped[str] = mapped_column(sa.String(20), default="active")
     archived_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -68,6 +71,11 @@ class Race(db.Model):
     def current_questions(self) -> list[SurveyQuestion]:
         """The questions the phone shows: not retired, in script order."""
         return [q for q in self.questions if q.retired_at is None]
+
+    @property
+    def has_spanish(self) -> bool:
+        """True when the phone can offer the script in Spanish (an intro or a question has it)."""
+        return bool(self.script_intro_es) or any(q.text_es for q in self.current_questions)
 
     @property
     def is_active(self) -> bool:
@@ -103,6 +111,7 @@ class SurveyQuestion(db.Model):
     key: Mapped[str] = mapped_column(sa.String(64))
     position: Mapped[int] = mapped_column(default=0)
     text: Mapped[str] = mapped_column(sa.String(500))
+    text_es: Mapped[str] = mapped_column(sa.String(500), default="", server_default="")
     kind: Mapped[str] = mapped_column(sa.String(20), default="choice")
     van_question_id: Mapped[int | None]
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
@@ -126,6 +135,7 @@ class SurveyChoice(db.Model):
     position: Mapped[int] = mapped_column(default=0)
     value: Mapped[str] = mapped_column(sa.String(64))
     label: Mapped[str] = mapped_column(sa.String(200))
+    label_es: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
     van_response_id: Mapped[int | None]
     retired_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
