@@ -42,6 +42,11 @@ export default [
     },
   },
   {
+    // static/js/phone/i18n.js: the phone's translation functions, used by every phone script.
+    files: ["static/js/phone/**/*.js"],
+    languageOptions: { globals: { ...browser, L: "readonly", Intl: "readonly", t: "readonly", tn: "readonly" } },
+  },
+  {
     files: ["static/js/phone/sw.js"],
     languageOptions: { globals: { ...browser, ...worker } },
   },

@@ -30,7 +30,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config.update(overrides)
     _finish_config(app)
 
-    from fieldapp import body_limits, cli, database, errorhandlers, models, security  # noqa: F401
+    from fieldapp import body_limits, cli, database, errorhandlers, i18n, models, security  # noqa: F401
     from fieldapp.api.spare_hooks import spare_api_requests
     from fieldapp.extensions import compress, csrf, db, job_queue, limiter, login_manager, migrate
 
@@ -48,6 +48,7 @@ def create_app(config: str | dict | None = None) -> Flask:
     register_template_globals(app)
     errorhandlers.register(app)
     security.register(app)
+    i18n.register(app)
     cli.register(app)
     return app
 

@@ -1,6 +1,7 @@
 """Flask extensions, created here unbound and bound to the app in create_app."""
 from __future__ import annotations
 
+from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -36,3 +37,4 @@ csrf = CSRFProtect()
 compress = Compress()  # gzip/brotli for pages, CSS, JS, JSON (the phone's data plan)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 job_queue = JobQueue()
+babel = Babel()  # English and Spanish (fieldapp/i18n)

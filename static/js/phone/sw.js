@@ -17,6 +17,7 @@ var PAGES = "fieldapp-pages-v1";
 var SHELL_FILES = [
   "/static/css/app.css",
   "/static/css/phone.css",
+  "/static/js/phone/i18n.js",
   "/static/js/phone/store.js",
   "/static/js/phone/outbox.js",
   "/static/js/phone/app.js",

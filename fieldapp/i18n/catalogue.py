@@ -1,0 +1,68 @@
+"""The Spanish catalogue as the phone's JavaScript reads it, and the checks every catalogue passes.
+
+One catalogue (fieldapp/translations/<lang>/LC_MESSAGES/messages.po) serves the server's pages
+(through the compiled .mo, as Flask-Babel reads it) and the phone's scripts: the strings whose
+source locations are in static/js go to the phone as JSON, keyed by their English text.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+
+TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
+# %(name)s (Python, templates) and {name} (the phone's t() and str.format).
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdifr]|\{(\w+)\}")
+
+
+def po_path(language: str) -> Path:
+    """Where a language's catalogue lives."""
+    return TRANSLATIONS / language / "LC_MESSAGES" / "messages.po"
+
+
+def js_messages(language: str) -> dict[str, str]:
+    """{English: translation} for the strings the phone's scripts use; {} for English."""
+    path = po_path(language)
+    if not path.is_file():
+        return {}
+    return dict(_js_messages(str(path), path.stat().st_mtime_ns))
+
+
+@lru_cache(maxsize=4)
+def _js_messages(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    return tuple(sorted(
+        (message.id, message.string) for message in catalog
+        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
+        and any(str(filename).endswith(".js") for filename, _line in message.locations)))
+
+
+def placeholders(text: str) -> list[str]:
+    """The placeholders in a message, sorted: '%(name)s' and '{name}' each as written."""
+    return sorted(match.group(0) for match in _PLACEHOLDER.finditer(text))
+
+
+def problems(catalog: Catalog) -> list[str]:
+    """What is wrong in a translated catalogue: fuzzy or empty entries, changed placeholders."""
+    found = []
+    for message in catalog:
+        if not message.id:
+            continue  # the header
+        ids = message.id if isinstance(message.id, (tuple, list)) else (message.id,)
+        strings = message.string if isinstance(message.string, (tuple, list)) else (message.string,)
+        label = repr(ids[0])
+        if message.fuzzy:
+            found.append(f"{label}: marked fuzzy")
+        if not all(strings):
+            found.append(f"{label}: not translated")
+            continue
+        wanted = placeholders(ids[-1])
+        for string in strings:
+            if placeholders(string) != wanted and placeholders(string) != placeholders(ids[0]):
+                found.append(f"{label}: placeholders {placeholders(string)} in {string!r}, "
+                             f"expected {wanted}")
+    return found
