@@ -30,11 +30,14 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config.update(overrides)
     _finish_config(app)
 
-    from fieldapp import body_limits, cli, database, errorhandlers, i18n, models, security  # noqa: F401
+    from fieldapp import body_limits, cli, errorhandlers, i18n, models, security  # noqa: F401
     from fieldapp.api.spare_hooks import spare_api_requests
     from fieldapp.extensions import compress, csrf, db, job_queue, limiter, login_manager, migrate
+    from fieldapp.fastsql.engine import attach_listeners
 
     db.init_app(app)
+    with app.app_context():  # the engine Flask-SQLAlchemy just made for this app, alone
+        attach_listeners(db.engine)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     body_limits.register(app)  # before CSRFProtect's hook, which reads the body
@@ -68,7 +71,7 @@ def _finish_config(app: Flask) -> None:
         if env == "production":
             raise ConfigError("DATABASE_URL is not set (e.g. postgresql+psycopg://user@host/db).")
         app.config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_uri(app.instance_path)
-    from fieldapp.database import engine_options
+    from fieldapp.fastsql.engine import engine_options
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
         app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))

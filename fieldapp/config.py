@@ -26,7 +26,7 @@ class Config:
 
     ENV_NAME = "base"
     SQLALCHEMY_DATABASE_URI: str | None = os.environ.get("DATABASE_URL")
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}  # pool settings per database: fieldapp/database.py
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {}  # pool settings per database: fieldapp/fastsql/engine.py
     SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
     WTF_CSRF_ENABLED = True
     WTF_CSRF_TIME_LIMIT = None  # a canvass shift outlives the default hour

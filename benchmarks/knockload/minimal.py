@@ -14,7 +14,7 @@ MINIMAL_SCHEMA = """CREATE TABLE IF NOT EXISTS knock (
 
 
 def minimal_connect(path: str):
-    """A sqlite3 connection with fieldapp's pragmas (fieldapp/database.py), autocommit mode."""
+    """A sqlite3 connection with fieldapp's pragmas (fieldapp/fastsql/engine.py), autocommit mode."""
     import sqlite3
 
     connection = sqlite3.connect(path, timeout=15, isolation_level=None, check_same_thread=False)

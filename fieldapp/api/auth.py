@@ -14,7 +14,7 @@ from fieldapp.auth.api_callers import (
     caller_for_api_token,
     caller_for_login_session,
 )
-from fieldapp.database import statements_connection
+from fieldapp.fastsql.engine import statements_connection
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import csrf, db
 
@@ -29,7 +29,7 @@ SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 def on_connection(view):
     """Mark a view that works on one Core connection (`api_database()`), not the ORM session:
     the caller's lookup and its own statements, each committing alone on PostgreSQL
-    (fieldapp.database.statements_connection)."""
+    (fieldapp.fastsql.engine.statements_connection)."""
     view.on_connection = True
     return view
 

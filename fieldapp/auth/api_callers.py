@@ -2,7 +2,7 @@
 
 Every knock a phone sends starts here, so this answers with the least the knock needs (the
 caller's user id, checked live) from one statement on the driver's cursor
-(fieldapp/direct_sql.py). Views that need the whole user (its name, its memberships) get it
+(fieldapp/fastsql/direct.py). Views that need the whole user (its name, its memberships) get it
 through Flask-Login's `current_user`, loaded by id when first touched.
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import ApiToken, LoginSession, User
 from fieldapp.auth.services import hash_token, login_is_live
-from fieldapp.direct_sql import DirectStatement
+from fieldapp.fastsql.direct import DirectStatement
 from fieldapp.models_base import utcnow
 
 # Recording every use would make each API call a write; a minute's precision is enough.

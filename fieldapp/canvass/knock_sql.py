@@ -1,6 +1,6 @@
 """The knock path's SQL, built once with Core (fieldapp/canvass/knocks.py runs it).
 
-The statements a single knock runs are DirectStatements (fieldapp/direct_sql.py): compiled
+The statements a single knock runs are DirectStatements (fieldapp/fastsql/direct.py): compiled
 once per dialect and run on the driver's cursor; a batch's take a list of values ("expanding"
 IN) and go through SQLAlchemy, whose cost is per batch.
 """
@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from fieldapp.auth.models import MANAGER_ROLES, Membership
 from fieldapp.canvass.knock_input import VOID
 from fieldapp.canvass.models import DoorKnock, HeldKnock
-from fieldapp.direct_sql import DirectStatement
+from fieldapp.fastsql.direct import DirectStatement
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.membership import DoorTurfSpan
 from fieldapp.turf.models import Assignment, Turf
@@ -61,7 +61,7 @@ _SCRIPTS = (sa.select(SurveyQuestion.id, SurveyQuestion.race_id, SurveyQuestion.
 QUESTIONS = _SCRIPTS.where(SurveyQuestion.id.in_(sa.bindparam("ids", expanding=True)))
 RACE_SCRIPT = DirectStatement(_SCRIPTS.where(SurveyQuestion.race_id == sa.bindparam("race")))
 
-INSERTS = {  # PostgreSQL takes a batch through unnest() (fieldapp/canvass/pg_unnest.py)
+INSERTS = {  # PostgreSQL takes a batch through unnest() (fieldapp/fastsql/pg_unnest.py)
     name: dialect.insert(KNOCK).on_conflict_do_nothing(
         index_elements=["user_id", "client_uuid"]).returning(KNOCK.c.id, KNOCK.c.client_uuid)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))

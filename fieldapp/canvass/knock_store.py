@@ -16,8 +16,8 @@ from sqlalchemy.orm.util import identity_key
 from fieldapp.canvass import knock_sql as sql
 from fieldapp.canvass.knock_input import VOID
 from fieldapp.canvass.knock_sql import DOOR, KNOCK
-from fieldapp.canvass.pg_unnest import column_arrays, unnest_insert
-from fieldapp.database import begin_writes
+from fieldapp.fastsql.engine import begin_writes
+from fieldapp.fastsql.pg_unnest import column_arrays, unnest_insert
 from fieldapp.voters.models import Household
 
 Knock = Mapping[str, Any]  # a stored knock's columns, by name

@@ -31,7 +31,7 @@ from fieldapp.canvass import talk
 from fieldapp.canvass.held import Hold, store_held
 from fieldapp.canvass.knock_input import VOID, KnockInput, KnockInvalid, parse_knock
 from fieldapp.canvass.knock_store import Knock
-from fieldapp.database import begin_writes
+from fieldapp.fastsql.engine import begin_writes
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import SINGLE_CHOICE_KINDS
 

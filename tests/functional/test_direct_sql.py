@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from fieldapp.auth.models import User
 from fieldapp.canvass.knock_sql import INSERT_ONE, INSERTS, KNOCK, ONE_DOOR
-from fieldapp.direct_sql import DirectStatement
+from fieldapp.fastsql.direct import DirectStatement
 from fieldapp.models_base import utcnow
 from fieldapp.voters.models import Household
 

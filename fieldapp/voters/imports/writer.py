@@ -12,17 +12,13 @@ a door already known), `not_geocoded` (a new voter at a door without coordinates
 from __future__ import annotations
 
 import datetime as dt
-import json
-import operator
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from fieldapp.fastsql.bulk import insert_many, key_in
 from fieldapp.voters.imports.reader import Rejection
 from fieldapp.voters.imports.rows import CleanRow
 from fieldapp.voters.models import Household, ImportRejection, Voter
@@ -39,77 +35,6 @@ class BatchResult:
     buckets: Counter = field(default_factory=Counter)
     households_created: int = 0
     voters_created: int = 0
-
-
-_NATIVE = (str, float, int)  # what every driver takes as it is (bool is checked apart)
-
-
-def _converter(processor: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """The column's bind processor, skipped for values the driver takes as they are and run
-    once per distinct value otherwise (a batch shares one `created_at`, one `is_synthetic`)."""
-    memo: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        if value is None or type(value) in _NATIVE:
-            return value
-        try:
-            return memo[value]
-        except KeyError:
-            memo[value] = converted = processor(value)
-            return converted
-        except TypeError:  # unhashable
-            return processor(value)
-
-    return convert
-
-
-def insert_many(db: Session, table: sa.Table, rows: list[dict]) -> None:
-    """INSERT rows (all with the same keys): a Core insert compiled once for the database,
-    its parameters converted by the columns' own bind processors, sent with the driver's
-    executemany. Session.execute does the same work per row in Python, 2-3x slower here."""
-    connection = db.connection()
-    dialect = connection.dialect
-    keys = list(rows[0])
-    compiled = sa.insert(table).compile(dialect=dialect, column_keys=keys)
-    processors = [(key, table.c[key].type.dialect_impl(dialect).bind_processor(dialect))
-                  for key in keys]
-    processors = [(key, _converter(processor)) for key, processor in processors
-                  if processor is not None]
-    if compiled.positional:
-        order = list(compiled.positiontup)
-        pick = operator.itemgetter(*order)
-        at = [(order.index(key), processor) for key, processor in processors]
-        params = [pick(row) for row in rows] if len(order) > 1 else [(row[order[0]],)
-                                                                      for row in rows]
-        if at:
-            converted = []
-            for values in params:
-                values = list(values)
-                for index, processor in at:
-                    values[index] = processor(values[index])
-                converted.append(tuple(values))
-            params = converted
-    else:
-        params = [dict(row) for row in rows] if processors else rows
-        for row in params:
-            for key, processor in processors:
-                row[key] = processor(row[key])
-    connection.exec_driver_sql(compiled.string, params)
-
-
-def key_in(column: sa.ColumnElement, values: list[str], dialect: sa.Dialect) -> sa.ColumnElement:
-    """`column IN values` with the values bound as one array, not one parameter each.
-
-    Thousands of IN parameters cost SQLAlchemy more to render than the database to answer
-    (a third of each look-up), and on PostgreSQL a prepared IN list of parameters is compared
-    row by row; `= ANY(array)` and SQLite's `IN (SELECT value FROM json_each(?))` are neither.
-    """
-    if dialect.name == "postgresql":
-        return column == sa.any_(sa.bindparam(None, values, type_=ARRAY(sa.String)))
-    if dialect.name == "sqlite":
-        items = sa.func.json_each(sa.bindparam(None, json.dumps(values), type_=sa.String))
-        return column.in_(sa.select(sa.column("value")).select_from(items))
-    return column.in_(values)
 
 
 def _chunks(values: list, size: int = LOOKUP_CHUNK):

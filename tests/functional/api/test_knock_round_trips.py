@@ -8,7 +8,7 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from fieldapp import database
+from fieldapp.fastsql import engine as database
 from fieldapp.canvass import knock_store
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.models_base import utcnow

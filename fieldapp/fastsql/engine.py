@@ -1,5 +1,10 @@
-"""Connection settings per engine: SQLite gets WAL, foreign keys and a busy timeout;
-PostgreSQL sessions run in UTC, and pooled connections are pinged only after sitting idle."""
+"""The app's engine: pool options, per-connection settings and connections for a few statements.
+
+SQLite gets WAL, foreign keys and a busy timeout; PostgreSQL sessions run in UTC, and pooled
+connections are pinged only after sitting idle. `attach_listeners(engine)` puts these on the
+app's engine alone (create_app calls it), so another engine of the same process (a test's, a
+benchmark's) keeps the driver's own behaviour.
+"""
 from __future__ import annotations
 
 import sqlite3
@@ -7,7 +12,6 @@ import time
 
 from sqlalchemy import event, exc
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.pool import Pool
 
 # A PostgreSQL connection back from the pool after this long unused is pinged before use.
 IDLE_PING_SECONDS = 10.0
@@ -56,14 +60,24 @@ def _is_psycopg(dbapi_connection) -> bool:
     return type(dbapi_connection).__module__.startswith("psycopg")
 
 
-@event.listens_for(Pool, "checkin")
+def attach_listeners(engine: Engine) -> None:
+    """Per-connection settings and the ping after a rest, on this engine only (once)."""
+    if event.contains(engine, "checkin", _note_rest):
+        return
+    event.listen(engine, "checkin", _note_rest)
+    event.listen(engine, "checkout", _ping_after_rest)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    elif engine.dialect.name == "postgresql":
+        event.listen(engine, "connect", _postgres_utc)
+
+
 def _note_rest(dbapi_connection, record) -> None:
     """When the connection went back to the pool, for `_ping_after_rest`."""
     if record is not None:
         record.info["checked_in"] = time.monotonic()
 
 
-@event.listens_for(Pool, "checkout")
 def _ping_after_rest(dbapi_connection, record, _proxy) -> None:
     """Ping a PostgreSQL connection that rested longer than IDLE_PING_SECONDS; a dead one is
     replaced by the pool (DisconnectionError) before the request's first statement."""
@@ -89,7 +103,6 @@ def _autocommitted(dbapi_connection, sql: str) -> None:
             dbapi_connection.autocommit = autocommit
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     """WAL lets readers work while a phone sync writes; SQLite leaves foreign keys off by default."""
     if not isinstance(dbapi_connection, sqlite3.Connection):
@@ -102,7 +115,6 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-@event.listens_for(Engine, "connect")
 def _postgres_utc(dbapi_connection, _record) -> None:
     """Day buckets and timestamps as text are UTC whatever the server's own time zone."""
     if _is_psycopg(dbapi_connection):
