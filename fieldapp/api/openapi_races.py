@@ -38,14 +38,19 @@ SCHEMAS = {
         "archived_at": {"type": ["string", "null"], "format": "date-time"}}},
     "Script": {"type": "object", "properties": {
         "intro": {"type": "string", "description": "The pitch read before the questions"},
+        "intro_es": {"type": "string", "description": "Its Spanish version (optional; every "
+                     "`_es` field is: where one is empty the phone shows the English)"},
         "questions": {"type": "array", "description": "In order. A question or answer with "
                       "an `id` is kept (reworded); one left out is retired, never deleted.",
                       "items": {"type": "object", "required": ["text", "kind"], "properties": {
                           "id": {"type": "integer"}, "text": {"type": "string"},
+                          "text_es": {"type": "string"},
                           "kind": {"enum": list(QUESTION_KINDS)},
                           "van_question_id": {"type": ["integer", "null"]},
                           "choices": {"type": "array", "items": {"type": "object", "properties": {
                               "id": {"type": "integer"}, "label": {"type": "string"},
+                              "label_es": {"type": "string", "description": "Same answer, "
+                                           "shown in Spanish"},
                               "van_response_id": {"type": ["integer", "null"]}}}}}}}}},
 }
 

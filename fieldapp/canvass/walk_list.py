@@ -38,11 +38,14 @@ def walk_list(db: Session, turf: Turf) -> dict[str, Any]:
                         if v.merged_into_id is None]}
             for index, d in enumerate(doors)
         ],
+        # Both languages, so the canvasser can switch at the door offline; "" = no Spanish
+        # for that piece (the phone shows the English). Answers go back by id either way.
         "script": [
-            {"id": q.id, "key": q.key, "text": q.text, "kind": q.kind,
-             "choices": [{"id": c.id, "value": c.value, "label": c.label}
+            {"id": q.id, "key": q.key, "text": q.text, "text_es": q.text_es, "kind": q.kind,
+             "choices": [{"id": c.id, "value": c.value, "label": c.label, "label_es": c.label_es}
                          for c in q.current_choices]}
             for q in questions
         ],
         "intro": turf.race.script_intro,
+        "intro_es": turf.race.script_intro_es,
     }

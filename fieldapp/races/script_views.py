@@ -21,6 +21,7 @@ def _page(race: Race, script: dict, errors: dict | None = None, status: int = 20
     others = [r for r in access.races_for_manager(db.session, current_user, include_archived=True)
               if r.organization_id == race.organization_id and r.id != race.id]
     return render_template("races/script.html", race=race, intro=script.get("intro", ""),
+                           intro_es=script.get("intro_es", ""),
                            rows=rows_for_page(script), kinds=QUESTION_KINDS, errors=errors or {},
                            others=others, form=EmptyForm(), import_form=ImportScriptForm()), status
 

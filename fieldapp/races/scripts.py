@@ -8,6 +8,11 @@ and the copy all produce) and brings the stored script to it:
 - a stored question/answer left out is retired: hidden from the phone, kept for reports,
   exports and knocks still queued on phones (the knock check reads the whole script).
 Nothing is written unless the whole script is valid.
+
+Spanish (`intro_es`, `text_es`, `label_es`) is optional and sits beside the English on the same
+rows: an answer is the same answer (id, value, VAN id) whichever language the canvasser showed.
+English is required wherever Spanish is given. A piece left without Spanish shows in English
+on a phone set to Spanish, answer by answer (a scale's "1".."5" need none).
 """
 from __future__ import annotations
 
@@ -27,6 +32,13 @@ DEFAULT_CHOICES = {
               "5 - Strong oppose"],
     "yesno": ["Yes", "No"],
 }
+# Given to the default answers when their question has a Spanish text.
+DEFAULT_CHOICES_ES = {
+    "scale": ["1 - Apoyo firme", "2 - Apoyo", "3 - Indeciso", "4 - En contra",
+              "5 - Muy en contra"],
+    "yesno": ["Sí", "No"],
+}
+SPANISH_TOO = "English is required: write it too (the Spanish is optional)"
 
 
 def export_script(race: Race, *, include_retired: bool = False) -> dict[str, Any]:
@@ -36,11 +48,12 @@ def export_script(race: Race, *, include_retired: bool = False) -> dict[str, Any
 
     return {
         "format": FORMAT, "race_id": race.id, "race": race.name, "intro": race.script_intro,
+        "intro_es": race.script_intro_es,
         "questions": [
-            {"id": q.id, "key": q.key, "text": q.text, "kind": q.kind,
+            {"id": q.id, "key": q.key, "text": q.text, "text_es": q.text_es, "kind": q.kind,
              "van_question_id": q.van_question_id,
              **({"retired": True} if q.retired_at else {}),
-             "choices": [{"id": c.id, "label": c.label, "value": c.value,
+             "choices": [{"id": c.id, "label": c.label, "label_es": c.label_es, "value": c.value,
                           "van_response_id": c.van_response_id,
                           **({"retired": True} if c.retired_at else {})}
                          for c in live(q.choices)]}
@@ -50,7 +63,7 @@ def export_script(race: Race, *, include_retired: bool = False) -> dict[str, Any
 
 def without_ids(script: dict[str, Any]) -> dict[str, Any]:
     """The same script as all-new questions and answers (a copy into another race)."""
-    return {"intro": script.get("intro", ""), "questions": [
+    return {"intro": script.get("intro", ""), "intro_es": script.get("intro_es", ""), "questions": [
         {**{k: v for k, v in q.items() if k not in ("id", "key")},
          "choices": [{k: v for k, v in c.items() if k != "id"} for c in q.get("choices") or []]}
         for q in script.get("questions") or [] if not q.get("retired")]}
@@ -84,6 +97,11 @@ def save_script(db: Session, race: Race, data: Any) -> None:
     intro = data.get("intro") or ""
     if not isinstance(intro, str) or len(intro) > MAX_INTRO:
         errors["intro"] = f"text of at most {MAX_INTRO} characters"
+    intro_es = data.get("intro_es") or ""
+    if not isinstance(intro_es, str) or len(intro_es) > MAX_INTRO:
+        errors["intro_es"] = f"text of at most {MAX_INTRO} characters"
+    elif intro_es.strip() and isinstance(intro, str) and not intro.strip():
+        errors["intro"] = SPANISH_TOO
     raw = data.get("questions")
     if not isinstance(raw, list):
         raise DomainError("The script's questions must be a list.", {"questions": "must be a list"})
@@ -96,6 +114,7 @@ def save_script(db: Session, race: Race, data: Any) -> None:
         first = next(iter(errors.items()))
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         raise DomainError(f"The script was not saved: {first[0]}: {first[1]}{more}.", errors)
+    race.script_intro_es = intro_es.strip()
     _apply(db, race, intro.strip(), plan, stored)
 
 
@@ -104,6 +123,21 @@ def _label(value: Any, limit: int) -> str | None:
         return None
     value = " ".join(value.split())
     return value if 0 < len(value) <= limit else None
+
+
+def _spanish(item: dict, key: str, limit: int, english: str | None, where: str,
+             errors: dict) -> str:
+    """The optional Spanish of one piece ('' when none); English must be there beside it."""
+    value = item.get(key)
+    if value in (None, "") or (isinstance(value, str) and not value.strip()):
+        return ""
+    spanish = _label(value, limit)
+    if spanish is None:
+        errors[f"{where}.{key}"] = f"Spanish text of at most {limit} characters"
+        return ""
+    if english is None:
+        errors.setdefault(f"{where}.{'text' if key == 'text_es' else 'label'}", SPANISH_TOO)
+    return spanish
 
 
 def _van(value: Any) -> int | bool | None:
@@ -125,8 +159,9 @@ def _check_question(i: int, q: Any, stored: dict, errors: dict) -> dict:
         return {}
     qid, kind = q.get("id"), q.get("kind", "choice")
     text = _label(q.get("text"), 500)
+    text_es = _spanish(q, "text_es", 500, text, where, errors)
     if text is None:
-        errors[f"{where}.text"] = "write the question (1-500 characters)"
+        errors.setdefault(f"{where}.text", "write the question (1-500 characters)")
     if kind not in QUESTION_KINDS:
         errors[f"{where}.kind"] = "one of " + ", ".join(QUESTION_KINDS)
     if qid is not None and qid not in stored:
@@ -138,11 +173,13 @@ def _check_question(i: int, q: Any, stored: dict, errors: dict) -> dict:
     if van is False:
         errors[f"{where}.van_question_id"] = "a VAN survey question id is a positive whole number"
     choices = _check_choices(where, kind, q.get("choices") or [],
-                             stored[qid].choices if qid in stored else [], errors)
-    return {"id": qid, "text": text, "kind": kind, "van": van or None, "choices": choices}
+                             stored[qid].choices if qid in stored else [], errors, bool(text_es))
+    return {"id": qid, "text": text, "text_es": text_es, "kind": kind, "van": van or None,
+            "choices": choices}
 
 
-def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors: dict) -> list:
+def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors: dict,
+                   spanish: bool = False) -> list:
     if not isinstance(raw, list):
         errors[f"{where}.choices"] = "must be a list"
         return []
@@ -151,7 +188,8 @@ def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors
             errors[f"{where}.choices"] = "a free-text question has no answers to choose"
         return []
     if not raw and kind in DEFAULT_CHOICES and not stored_choices:
-        raw = [{"label": label} for label in DEFAULT_CHOICES[kind]]
+        raw = [{"label": label, **({"label_es": es} if spanish else {})}
+               for label, es in zip(DEFAULT_CHOICES[kind], DEFAULT_CHOICES_ES[kind], strict=True)]
     known = {c.id for c in stored_choices}
     plan, vans = [], set()
     for j, c in enumerate(raw[:MAX_CHOICES + 1]):
@@ -161,8 +199,9 @@ def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors
             errors[at] = "must be an object"
             continue
         label = _label(c.get("label"), 200)
+        label_es = _spanish(c, "label_es", 200, label, at, errors)
         if label is None:
-            errors[f"{at}.label"] = "write the answer (1-200 characters)"
+            errors.setdefault(f"{at}.label", "write the answer (1-200 characters)")
         if c.get("id") is not None and c.get("id") not in known:
             errors[f"{at}.id"] = "not an answer of this question"
         van = _van(c.get("van_response_id"))
@@ -171,7 +210,7 @@ def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors
         elif van is not None and van in vans:
             errors[f"{at}.van_response_id"] = f"VAN response id {van} is used twice in this question"
         vans.add(van)
-        plan.append({"id": c.get("id"), "label": label, "van": van or None})
+        plan.append({"id": c.get("id"), "label": label, "label_es": label_es, "van": van or None})
     if len(raw) > MAX_CHOICES:
         errors[f"{where}.choices"] = f"at most {MAX_CHOICES} answers"
     elif not raw:
@@ -183,6 +222,9 @@ def _check_choices(where: str, kind: str, raw: Any, stored_choices: list, errors
     labels = [p["label"].lower() for p in plan if p["label"]]
     if len(set(labels)) < len(labels):
         errors.setdefault(f"{where}.choices", "two answers have the same wording")
+    spanish_labels = [p["label_es"].lower() for p in plan if p["label_es"]]
+    if len(set(spanish_labels)) < len(spanish_labels):
+        errors.setdefault(f"{where}.choices", "two answers have the same Spanish wording")
     return plan
 
 
@@ -223,6 +265,7 @@ def _apply(db: Session, race: Race, intro: str, plan: list[dict], stored: dict) 
             db.add(question)
         kept.add(id(question))
         question.position, question.text, question.retired_at = position, p["text"], None
+        question.text_es = p["text_es"]
         question.van_question_id = p["van"]
         _apply_choices(question, p["choices"], now)
     for question in stored.values():
@@ -250,6 +293,7 @@ def _apply_choices(question: SurveyQuestion, plan: list[dict], now) -> None:
             question.choices.append(choice)
         kept.add(id(choice))
         choice.position, choice.label, choice.retired_at = position, p["label"], None
+        choice.label_es = p["label_es"]
         choice.van_response_id = p["van"]
     for choice in question.choices:
         if id(choice) not in kept and choice.retired_at is None:

@@ -111,7 +111,7 @@
     if (Date.now() < guardUntil) return;
     locate(false);  // logging a knock is when the phone asks for its position, if ever
     fieldapp.walkform.open(door, turf.script, function (outcome, extra) { logKnock(door, outcome, extra); },
-                           turf.intro);
+                           turf.intro, turf.intro_es);
   }
 
   /** Record a knock: outbox first (it survives a reload), then the screen, then try to send. */

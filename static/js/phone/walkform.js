@@ -24,6 +24,7 @@
       answers.setAttribute("aria-labelledby", p.id);
     }
     box.appendChild(answers);
+    return p;  // talkform.js relabels it when the script's language is switched
   }
 
   function $(id) { return document.getElementById(id); }
@@ -95,7 +96,8 @@
     $("outcome-grid").hidden = true;
     if (fieldapp.talkform) {  // several people, each answering (talkform.js)
       fieldapp.talkform.draw(current.door, current.script, current.intro,
-                             { question: question, choiceRow: choiceRow, multiRow: multiRow });
+                             { question: question, choiceRow: choiceRow, multiRow: multiRow },
+                             current.introEs);
       $("talk-note").value = "";
       $("talk-form").hidden = false;
       $("talk-form").scrollIntoView({ block: "start" });
@@ -104,7 +106,7 @@
     var who = $("talk-voters");
     who.textContent = "";
     if (current.door.voters.length) {
-      question(who, "Who did you talk to?", choiceRow(current.door.voters.map(function (v) {
+      question(who, t("Who did you talk to?"), choiceRow(current.door.voters.map(function (v) {
         return { label: v.name, value: v.id };
       }), function (id) { current.voterId = id; }));
     }
@@ -152,9 +154,9 @@
   }
 
   /** Show the sheet for a door; onSave(outcome, {answers, note, voter_id}) records it. */
-  function open(door, script, onSave, intro) {
+  function open(door, script, onSave, intro, introEs) {
     current = { door: door, script: script || [], onSave: onSave, answers: {}, voterId: null,
-                intro: intro || "" };  // intro: the pitch read before the questions
+                intro: intro || "", introEs: introEs || "" };  // the pitch read before the questions
     $("sheet-title").textContent = "#" + door.seq + " " + fieldapp.app.doorAddress(door);
     $("sheet-voters").textContent = door.voters.map(function (v) { return v.name; }).join(", ");
     $("talk-form").hidden = true;
