@@ -1,4 +1,8 @@
-"""Flask extensions, created here unbound and bound to the app in create_app."""
+"""Flask extensions, created here unbound and bound to the app in create_app.
+
+Only third-party extensions, unconfigured: this module imports nothing from fieldapp (the job
+queue, fieldapp's own, lives in fieldapp/jobs/queue.py).
+"""
 from __future__ import annotations
 
 from flask_babel import Babel
@@ -11,8 +15,6 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
-
-from fieldapp.jobs.queue import JobQueue
 
 # Named constraints keep Alembic's autogenerate and SQLite batch migrations predictable.
 NAMING_CONVENTION = {
@@ -36,5 +38,4 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 compress = Compress()  # gzip/brotli for pages, CSS, JS, JSON (the phone's data plan)
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
-job_queue = JobQueue()
 babel = Babel()  # English and Spanish (fieldapp/i18n)

@@ -126,6 +126,6 @@ def auth(client):
 def run_jobs(app):
     """Run the queued background jobs as a worker would: taken from the app's own job queue
     (a real huey SQLite file in the test's instance folder), each in its own app context."""
-    from fieldapp.extensions import job_queue
+    from fieldapp.jobs.queue import job_queue
 
     return job_queue.run_pending

@@ -9,7 +9,7 @@ from flask_login import current_user
 from fieldapp.api.blueprint import bp
 from fieldapp.auth import access
 from fieldapp.extensions import db
-from fieldapp.jobs.kinds import KINDS
+from fieldapp.jobs import kinds
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.services import latest_jobs
 
@@ -20,12 +20,12 @@ def _when(value) -> str | None:
 
 def job_json(job: Job) -> dict[str, Any]:
     """A job as the API returns it."""
+    kind = kinds.get(job.kind)
     links = {"page": url_for("jobs.job_page", job_id=job.id)}
-    if job.import_run_id:
-        links["import_report"] = url_for("voters.import_page", race_id=job.race_id,
-                                         run=job.import_run_id)
+    if kind.links is not None:  # e.g. a voter import's report
+        links.update(kind.links(db.session, job))
     return {
-        "id": job.id, "kind": job.kind, "label": KINDS[job.kind].label, "race_id": job.race_id,
+        "id": job.id, "kind": job.kind, "label": kind.label, "race_id": job.race_id,
         "state": job.state, "phase": job.phase, "done": job.done, "total": job.total,
         "unit": job.unit, "percent": job.percent, "filename": job.filename or None,
         "started_by": ({"id": job.user.id, "name": job.user.display_name}

@@ -15,10 +15,10 @@ from collections.abc import Callable
 import click
 from flask.cli import with_appcontext
 
-from fieldapp.extensions import db, job_queue
-from fieldapp.jobs import services
-from fieldapp.jobs.kinds import KINDS
+from fieldapp.extensions import db
+from fieldapp.jobs import kinds, services
 from fieldapp.jobs.models import Job
+from fieldapp.jobs.queue import job_queue
 from fieldapp.jobs.recovery import recover_stale_jobs
 from fieldapp.races.services import get_race_by_ref
 
@@ -73,7 +73,7 @@ def list_jobs(race_ref: str | None, limit: int) -> None:
         click.echo("No jobs.")
     for job in rows:
         total = f"/{job.total:,}" if job.total is not None else ""
-        click.echo(f"{job.id:>6}  {job.state:<9} {KINDS[job.kind].label:<26} race {job.race_id:<5}"
+        click.echo(f"{job.id:>6}  {job.state:<9} {kinds.get(job.kind).label:<26} race {job.race_id:<5}"
                    f" {job.done:,}{total} {job.unit}  {job.filename}")
         if job.error:
             click.echo(f"        {job.error}")

@@ -48,7 +48,6 @@ class Job(db.Model):
     max_attempts: Mapped[int] = mapped_column(default=3)
     worker: Mapped[str | None] = mapped_column(sa.String(200))
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
-    import_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("import_run.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)

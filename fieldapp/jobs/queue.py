@@ -11,19 +11,23 @@ work: a worker that stops is noticed by its silence (fieldapp/jobs/recovery.py, 
 consumer starts and every minute) and its job is queued again or failed with its counts.
 
 The huey instance is built on first use, not when the app is created: building the SQLite
-storage creates its file, and the factory does no I/O.
+storage creates its file, and the factory does no I/O. What its two tasks run (a job, the
+recovery check) is handed to `init_app` by fieldapp/jobs/setup.py: this module imports neither,
+so the worker and the recovery can import the queue without a cycle.
 """
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app
 
 log = logging.getLogger("fieldapp.jobs")
-EXTENSION = "fieldapp.jobs"
+EXTENSION = "fieldapp.jobs"  # the app's _Bound, None until first used
+TASKS = "fieldapp.jobs.tasks"  # what its tasks run
 
 
 class JobQueueDown(RuntimeError):
@@ -51,26 +55,29 @@ def make_huey(url: str, instance_path: str, name: str = "fieldapp") -> Any:
 class _Bound:
     """One app's huey and its two tasks."""
 
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: Flask, tasks: _Tasks) -> None:
         self.huey = make_huey(app.config.get("FIELDAPP_JOB_QUEUE", ""), app.instance_path,
                               app.config.get("FIELDAPP_JOB_QUEUE_NAME", "fieldapp"))
-        from huey import crontab
+        from huey import crontab  # huey is imported where the queue is first used
 
         @self.huey.task(name="fieldapp.run_job")
         def run_job(job_id: int) -> None:
-            from fieldapp.jobs.worker import run_job as execute
-
             with app.app_context():
-                execute(job_id)
+                tasks.run_job(job_id)
 
         @self.huey.periodic_task(crontab(minute="*"), name="fieldapp.recover_jobs")
         def recover_jobs() -> None:
-            from fieldapp.jobs.recovery import recover_stale_jobs
-
             with app.app_context():
-                recover_stale_jobs()
+                tasks.recover()
 
         self.run_job = run_job
+
+
+class _Tasks:
+    """What an app's workers run: one job by its id, and the check for dead workers."""
+
+    def __init__(self, run_job: Callable[[int], Any], recover: Callable[[], Any]) -> None:
+        self.run_job, self.recover = run_job, recover
 
 
 class JobQueue:
@@ -79,8 +86,10 @@ class JobQueue:
     def __init__(self) -> None:
         self._lock = threading.Lock()
 
-    def init_app(self, app: Flask) -> None:
-        """Remember nothing yet: the huey is built on first use (see the module doc)."""
+    def init_app(self, app: Flask, run_job: Callable[[int], Any],
+                 recover: Callable[[], Any]) -> None:
+        """Remember what the tasks run; the huey is built on first use (see the module doc)."""
+        app.extensions[TASKS] = _Tasks(run_job, recover)
         app.extensions[EXTENSION] = None
 
     def _bound(self) -> _Bound:
@@ -90,7 +99,7 @@ class JobQueue:
             with self._lock:
                 bound = app.extensions.get(EXTENSION)
                 if bound is None:
-                    bound = app.extensions[EXTENSION] = _Bound(app)
+                    bound = app.extensions[EXTENSION] = _Bound(app, app.extensions[TASKS])
         return bound
 
     @property
@@ -121,3 +130,6 @@ class JobQueue:
             huey.execute(task)
             ran += 1
         return ran
+
+
+job_queue = JobQueue()

@@ -17,10 +17,10 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
-from fieldapp.extensions import db, job_queue
+from fieldapp.extensions import db
 from fieldapp.jobs import services
 from fieldapp.jobs.models import Job
-from fieldapp.jobs.queue import JobQueueDown
+from fieldapp.jobs.queue import JobQueueDown, job_queue
 from fieldapp.jobs.uploads import SUFFIX, upload_folder
 
 log = logging.getLogger("fieldapp.jobs")

@@ -18,12 +18,11 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.errors import Conflict
-from fieldapp.jobs.kinds import KINDS
+from fieldapp.jobs import kinds
 from fieldapp.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
 from fieldapp.jobs.uploads import StoredUpload, remove_upload
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
-from fieldapp.voters.models import ImportRun
 
 
 class JobAlreadyRunning(Conflict):
@@ -46,7 +45,7 @@ def worker_name() -> str:
 
 def describe(job: Job) -> str:
     """'job 12 (voter import of van.csv, started by Ana Lopez on 2026-12-02 14:02 UTC, 45% done)'."""
-    what = KINDS[job.kind].label.lower() + (f" of {job.filename}" if job.filename else "")
+    what = kinds.get(job.kind).label.lower() + (f" of {job.filename}" if job.filename else "")
     who = job.user.display_name if job.user else "the command line"
     when = job.created_at.strftime("%Y-%m-%d %H:%M UTC")
     how_far = f", {job.percent}% done" if job.state == RUNNING and job.percent is not None else \
@@ -67,7 +66,7 @@ def start_job(db: Session, kind: str, race: Race, user: User | None, *,
     On a clash the session is rolled back (the unique key is the arbiter when two requests
     race past the first look).
     """
-    job_kind = KINDS[kind]
+    job_kind = kinds.get(kind)
     key = job_kind.active_key(race.id, upload.digest if upload else None)
     existing = active_job(db, key)
     if existing is not None:
@@ -145,16 +144,14 @@ def fail(db: Session, job_id: int, worker: str | None, message: str,
     `worker` None fails it whoever held it (recovery, a queue that would not take it).
     """
     job = db.get(Job, job_id)
-    upload, run_id = job.upload_path, job.import_run_id
+    upload, on_failure = job.upload_path, kinds.get(job.kind).on_failure
     mine = _owned(job_id, worker) if worker else (Job.id == job_id) & Job.state.in_(
         (QUEUED, RUNNING))
     ended = db.execute(sa.update(Job).where(mine).values(
         state=FAILED, error=message[:4000], error_line=line, phase="Stopped",
         active_key=None, finished_at=utcnow(), upload_path=None)).rowcount == 1
-    if ended and run_id:  # a run left "running" by a worker that died
-        db.execute(sa.update(ImportRun).where(ImportRun.id == run_id,
-                                              ImportRun.status == "running")
-                   .values(status="failed", finished_at=utcnow()))
+    if ended and on_failure is not None:  # e.g. what a worker that died left half done
+        on_failure(db, job_id)
     db.commit()
     if ended:
         remove_upload(upload)

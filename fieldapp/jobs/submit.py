@@ -13,10 +13,10 @@ from flask import current_app
 from werkzeug.utils import secure_filename
 
 from fieldapp.errors import DomainError
-from fieldapp.extensions import db, job_queue
+from fieldapp.extensions import db
 from fieldapp.jobs import services
 from fieldapp.jobs.models import Job
-from fieldapp.jobs.queue import JobQueueDown
+from fieldapp.jobs.queue import JobQueueDown, job_queue
 from fieldapp.jobs.uploads import StoredUpload, save_upload, upload_folder
 
 

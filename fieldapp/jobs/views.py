@@ -8,13 +8,10 @@ from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.jobs import kinds
 from fieldapp.jobs.blueprint import bp
-from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
 from fieldapp.jobs.retry import retry_job
 from fieldapp.jobs.submit import submit
-from fieldapp.voters.imports.runs import first_rejections
-from fieldapp.voters.imports.service import BUCKETS
-from fieldapp.voters.models import ImportRun
 
 
 @bp.route("/<int:job_id>")
@@ -22,12 +19,10 @@ from fieldapp.voters.models import ImportRun
 def job_page(job_id: int):
     """Who started what, how far it is (updated live from GET /api/v1/jobs/<id>), the result."""
     job = access.job_for_manager(db.session, current_user, job_id)
-    run = db.session.get(ImportRun, job.import_run_id) if job.import_run_id else None
-    shown = run is not None and job.kind == VOTER_IMPORT.name and not job.is_active
-    return render_template("jobs/job.html", job=job, kind=KINDS[job.kind], race=job.race,
-                           run=run if shown else None, buckets=BUCKETS,
-                           rejections=first_rejections(db.session, run.id) if shown else [],
-                           button=EmptyForm())
+    kind = kinds.get(job.kind)
+    report = kind.report(db.session, job) if kind.report else {}
+    return render_template("jobs/job.html", job=job, kind=kind, race=job.race,
+                           button=EmptyForm(), **report)
 
 
 @bp.route("/<int:job_id>/retry", methods=["POST"])

@@ -25,10 +25,10 @@ import sqlalchemy as sa
 from flask import current_app
 
 from fieldapp.errors import DomainError
-from fieldapp.extensions import db, job_queue
-from fieldapp.jobs import services
-from fieldapp.jobs.kinds import KINDS
+from fieldapp.extensions import db
+from fieldapp.jobs import kinds, services
 from fieldapp.jobs.models import Job
+from fieldapp.jobs.queue import job_queue
 from fieldapp.jobs.services import JobTakenOver
 
 log = logging.getLogger("fieldapp.jobs")
@@ -121,7 +121,7 @@ def run_job(job_id: int) -> str:
     job = services.claim(session, job_id, worker)
     if job is None:
         return "skipped"
-    kind = KINDS[job.kind]
+    kind = kinds.get(job.kind)
     log.info("job %s (%s) started, attempt %s", job_id, kind.name, job.attempts)
     progress = JobProgress(db.engine, job_id, worker)
     config = current_app.config

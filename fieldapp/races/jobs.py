@@ -8,12 +8,14 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.jobs import services as jobs
-from fieldapp.jobs.kinds import DISTRICT_IMPORT
+from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.uploads import StoredUpload, upload_of
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.districts import load_district, parse_district
 from fieldapp.races.models import Race
+
+DISTRICT_IMPORT_NAME = "district_import"
 
 
 def start_district_import(db: Session, race: Race, user: User | None,
@@ -22,7 +24,7 @@ def start_district_import(db: Session, race: Race, user: User | None,
     (flushed; the caller commits and enqueues); one per race at a time."""
     with open(upload.path, "rb") as stream:
         parse_district(stream.read(), race.ocd_division_id)
-    return jobs.start_job(db, DISTRICT_IMPORT.name, race, user, upload=upload,
+    return jobs.start_job(db, DISTRICT_IMPORT_NAME, race, user, upload=upload,
                           max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
 
 
@@ -40,3 +42,7 @@ def run_district_import(db: Session, job: Job, progress: JobProgress) -> dict[st
             "households_geocoded": report.households_geocoded,
             "households_outside": report.households_outside, "area_km2": report.area_km2,
             "repaired": report.repaired}
+
+
+DISTRICT_IMPORT = JobKind(DISTRICT_IMPORT_NAME, "District boundary import", "steps", run_district_import,
+                           report_template="races/_district_job.html")

@@ -9,13 +9,15 @@ from sqlalchemy.orm import Session
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
 from fieldapp.jobs import services as jobs
-from fieldapp.jobs.kinds import STREET_IMPORT
+from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.uploads import StoredUpload, upload_of
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.models import Race
 from fieldapp.streets.checks import StreetFileError
 from fieldapp.streets.services import import_streets, sniff_format
+
+STREET_IMPORT_NAME = "street_import"
 
 STEPS = 4
 
@@ -28,7 +30,7 @@ def start_street_import(db: Session, race: Race, user: User | None,
         sniff_format(upload.path)
     except StreetFileError as error:
         raise DomainError(str(error), {"file": "not a street file"}) from None
-    return jobs.start_job(db, STREET_IMPORT.name, race, user, upload=upload,
+    return jobs.start_job(db, STREET_IMPORT_NAME, race, user, upload=upload,
                           max_attempts=current_app.config["FIELDAPP_JOB_MAX_ATTEMPTS"])
 
 
@@ -44,3 +46,7 @@ def run_street_import(db: Session, job: Job, progress: JobProgress) -> dict[str,
     db.commit()
     progress.update(done=STEPS, force=True)
     return report.as_json()
+
+
+STREET_IMPORT = JobKind(STREET_IMPORT_NAME, "Street network import", "steps", run_street_import,
+                         report_template="streets/_import_job.html")

@@ -8,11 +8,13 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.jobs import services as jobs
-from fieldapp.jobs.kinds import TURF_CUT
+from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.worker import JobProgress
 from fieldapp.races.models import Race
 from fieldapp.turf import services
+
+TURF_CUT_NAME = "turf_cut"
 
 
 def start_turf_cut(db: Session, race: Race, user: User | None, doors: int,
@@ -25,7 +27,7 @@ def start_turf_cut(db: Session, race: Race, user: User | None, doors: int,
     scope = scope or ("all" if replace else "free")
     services.check_something_to_cut(db, race, scope=scope, outcomes=tuple(outcomes),
                                     include_outside=include_outside)
-    return jobs.start_job(db, TURF_CUT.name, race, user,
+    return jobs.start_job(db, TURF_CUT_NAME, race, user,
                           params={"doors": doors, "replace": scope == "all", "scope": scope,
                                   "outcomes": list(outcomes),
                                   "include_outside": bool(include_outside)},
@@ -46,3 +48,7 @@ def run_turf_cut(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]
                                 include_outside=job.params.get("include_outside", False))
     db.commit()
     return summary.as_json()
+
+
+TURF_CUT = JobKind(TURF_CUT_NAME, "Automatic turf cut", "turfs", run_turf_cut,
+                    report_template="turf/_cut_job.html")

@@ -135,6 +135,8 @@ class ImportRun(db.Model):
     # The last line of the file whose row is committed (with `counts`): an import stopped
     # half-way goes on after it, so no row is counted twice (fieldapp/jobs).
     resume_after_line: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The background job running it, if one does (None for `flask imports voters` in line).
+    job_id: Mapped[int | None] = mapped_column(sa.ForeignKey("job.id"), index=True)
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 

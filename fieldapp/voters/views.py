@@ -10,7 +10,7 @@ from fieldapp.auth.forms import EmptyForm
 from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
-from fieldapp.jobs.kinds import KINDS, VOTER_IMPORT
+from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import JobAlreadyRunning, latest_jobs
 from fieldapp.jobs.submit import submit, submit_upload
 from fieldapp.voters import field_added as field_added_
@@ -19,7 +19,7 @@ from fieldapp.voters.forms import ImportForm
 from fieldapp.voters.imports.columns import parse_mapping
 from fieldapp.voters.imports.runs import first_rejections, recent_runs, rejections_csv
 from fieldapp.voters.imports.service import BUCKETS
-from fieldapp.voters.jobs import start_geocode, start_voter_import
+from fieldapp.voters.jobs import VOTER_IMPORT_NAME, start_geocode, start_voter_import
 from fieldapp.voters.models import ImportRun
 
 
@@ -46,7 +46,7 @@ def import_page(race_id: int):
             return redirect(url_for("jobs.job_page", job_id=job.id))
     run = db.session.get(ImportRun, request.args.get("run", 0, type=int))
     run = run if run is not None and run.race_id == race.id else None
-    jobs = latest_jobs(db.session, race.id, VOTER_IMPORT.name)
+    jobs = latest_jobs(db.session, race.id, VOTER_IMPORT_NAME)
     return render_template(
         "voters/import.html", race=race, form=form, run=run, buckets=BUCKETS, clash=clash,
         rejections=first_rejections(db.session, run.id) if run else [], jobs=jobs, kinds=KINDS,

@@ -12,9 +12,9 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.errors import DomainError
-from fieldapp.extensions import job_queue
 from fieldapp.jobs import services
 from fieldapp.jobs.models import Job
+from fieldapp.jobs.queue import job_queue
 from fieldapp.jobs.recovery import recover_stale_jobs
 from fieldapp.jobs.services import JobAlreadyRunning, JobTakenOver
 from fieldapp.jobs.submit import store_upload, submit_upload

@@ -37,7 +37,7 @@ def redis_queue(app_config):
 
 
 def test_a_job_goes_through_redis_to_a_worker_process(redis_queue, app, db, start_worker):
-    from fieldapp.extensions import job_queue
+    from fieldapp.jobs.queue import job_queue
 
     race = factories.race(db, factories.org(db))
     factories.households(db, race, 40)
