@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Flask, jsonify, render_template, request
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, StatementError
 from werkzeug.exceptions import HTTPException
@@ -67,7 +68,7 @@ def register(app: Flask) -> None:
         db.session.rollback()
         if not _unstorable(error):
             raise error
-        message = "A value in this request is out of range or not valid text."
+        message = gettext("A value in this request is out of range or not valid text.")
         if wants_json():
             return json_error(422, "invalid", message, {"request": "value out of range"})
         return render_template("errors/error.html", status=422, message=message), 422
@@ -86,13 +87,14 @@ def register(app: Flask) -> None:
     def domain_error(error: DomainError):
         db.session.rollback()
         if wants_json():
-            return json_error(error.status_code, error.code, error.message, error.fields)
+            # gettext: the messages services mark with N_ are in the catalogue; others stay
+            return json_error(error.status_code, error.code, gettext(error.message), error.fields)
         return render_template("errors/error.html", status=error.status_code,
-                               message=error.message), error.status_code
+                               message=gettext(error.message)), error.status_code
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        message = "Your form expired or was not sent from this site. Go back, reload, and try again."
+        message = gettext("Your form expired or was not sent from this site. Go back, reload, and try again.")
         if wants_json():
             return json_error(400, "csrf", error.description)
         return render_template("errors/error.html", status=400, message=message), 400
@@ -101,12 +103,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         status = error.code or 500
         messages = {
-            404: "There is nothing here.",
-            403: "You do not have access to this page.",
-            413: "That file is larger than this server accepts "
-                 f"({_size(body_limit())}). "
-                 "Split it into smaller files and upload each.",
-            429: "Too many attempts. Wait a minute and try again.",
+            404: gettext("There is nothing here."),
+            403: gettext("You do not have access to this page."),
+            413: gettext("That file is larger than this server accepts (%(limit)s). Split it "
+                         "into smaller files and upload each.", limit=_size(body_limit())),
+            429: gettext("Too many attempts. Wait a minute and try again."),
         }
         message = messages.get(status, error.description or error.name)
         if wants_json():
@@ -121,6 +122,6 @@ def register(app: Flask) -> None:
     def server_error(error):
         db.session.rollback()
         if wants_json():
-            return json_error(500, "server_error", "Something went wrong on the server.")
+            return json_error(500, "server_error", gettext("Something went wrong on the server."))
         return render_template("errors/error.html", status=500,
-                               message="Something went wrong on our side."), 500
+                               message=gettext("Something went wrong on our side.")), 500

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app, g, request, session
+from flask_babel import gettext
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -57,7 +58,7 @@ def authenticate():
         return json_error(401, "unauthorized", _refusal())
     view = current_app.view_functions.get(request.endpoint)
     if caller.deactivated_at is not None and not getattr(view, "knock_delivery", False):
-        return json_error(401, "unauthorized", "This account is deactivated.")
+        return json_error(401, "unauthorized", gettext("This account is deactivated."))
     g.api_caller = caller
     if caller.token_touched:  # the token's last use moved (at most once a minute): keep it
         api_database().commit()
@@ -83,7 +84,7 @@ def _refusal() -> str:
     header = request.headers.get("Authorization", "")
     if header.startswith("Bearer "):
         return api_token_refusal(api_database(), header[7:].strip())
-    return "Log in or send an API token."
+    return gettext("Log in or send an API token.")
 
 
 @bp.teardown_request

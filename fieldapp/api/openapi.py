@@ -92,7 +92,13 @@ DOCUMENT = {
     "security": [{"bearer": []}, {"session": []}],
     "paths": {
         "/me": {"get": {"summary": "Who am I, my organizations and roles",
-                        "responses": {"200": _json(_ref("Me")), "401": ERRORS["401"]}}},
+                        "responses": {"200": _json(_ref("Me")), "401": ERRORS["401"]}},
+                "patch": {"summary": "Change my settings: language (en, es, or null for the "
+                                     "browser's)",
+                          "requestBody": _body({"language": {"enum": ["en", "es", None]}},
+                                               ["language"]),
+                          "responses": {"200": _json(_ref("Me")), "401": ERRORS["401"],
+                                        "422": ERRORS["422"]}}},
         "/assignments": {"get": {"summary": "My active assignments with progress", "responses": {
             "200": _json({"type": "object", "properties": {"assignments": {
                 "type": "array", "items": _ref("Assignment")}}}), "401": ERRORS["401"]}}},
@@ -245,6 +251,7 @@ DOCUMENT = {
                 "fields": {"type": "object", "additionalProperties": {"type": "string"}}}}}},
             "Me": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"}, "email": {"type": "string"},
+                "language": {"enum": ["en", "es", None]},
                 "organizations": {"type": "array", "items": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "slug": {"type": "string"},
                     "name": {"type": "string"}, "role": {"enum": ["admin", "organizer", "volunteer"]}}}}}},

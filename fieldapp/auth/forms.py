@@ -1,6 +1,7 @@
 """Forms for logging in, joining by invite, inviting and managing tokens."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
@@ -15,19 +16,21 @@ class EmptyForm(FlaskForm):
 class LoginForm(FlaskForm):
     """E-mail and password."""
 
-    email = EmailField("E-mail", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=200)])
-    submit = SubmitField("Log in")
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    submit = SubmitField(_l("Log in"))
 
 
 class JoinForm(FlaskForm):
     """Create an account from an invite link."""
 
-    name = StringField("Your name", validators=[DataRequired(), Length(max=200)])
-    email = EmailField("E-mail", validators=[DataRequired(), Email(), Length(max=254)])
-    password = PasswordField("Password (10+ characters)", validators=[DataRequired(), Length(min=10, max=200)])
-    confirm = PasswordField("Password again", validators=[EqualTo("password", "Passwords differ.")])
-    submit = SubmitField("Join")
+    name = StringField(_l("Your name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password (10+ characters)"),
+                             validators=[DataRequired(), Length(min=10, max=200)])
+    confirm = PasswordField(_l("Password again"),
+                            validators=[EqualTo("password", _l("Passwords differ."))])
+    submit = SubmitField(_l("Join"))
 
 
 class InviteForm(FlaskForm):
@@ -63,15 +66,15 @@ class RoleForm(FlaskForm):
 class NewPasswordForm(FlaskForm):
     """Set a new password from a reset link."""
 
-    password = PasswordField("New password (10+ characters)",
+    password = PasswordField(_l("New password (10+ characters)"),
                              validators=[DataRequired(), Length(
-                                 min=10, max=200, message="Use 10 to 200 characters.")])
-    confirm = PasswordField("New password again",
-                            validators=[EqualTo("password", "Passwords differ.")])
-    submit = SubmitField("Set password")
+                                 min=10, max=200, message=_l("Use 10 to 200 characters."))])
+    confirm = PasswordField(_l("New password again"),
+                            validators=[EqualTo("password", _l("Passwords differ."))])
+    submit = SubmitField(_l("Set password"))
 
 
 class ChangePasswordForm(NewPasswordForm):
     """A logged-in user changes their own password."""
 
-    current = PasswordField("Current password", validators=[DataRequired(), Length(max=200)])
+    current = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

@@ -14,6 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from fieldapp.auth.models import ROLES, ApiToken, Invite, LoginSession, Membership, User
 from fieldapp.errors import DomainError, NotFound
+from fieldapp.i18n.marks import N_
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Organization
 
@@ -68,9 +69,10 @@ def create_user(db: Session, email: str, password: str, name: str = "") -> User:
     """Create a user with a hashed password; a taken e-mail is a field error."""
     email = normalize_email(email)
     if "@" not in email or len(email) > 254:
-        raise DomainError("Invalid e-mail address.", {"email": "Enter a valid e-mail address."})
+        raise DomainError(N_("Invalid e-mail address."), {"email": N_("Enter a valid e-mail address.")})
     if db.scalar(sa.select(User.id).where(User.email == email)) is not None:
-        raise DomainError("E-mail already registered.", {"email": "This e-mail already has an account."})
+        raise DomainError(N_("E-mail already registered."),
+                          {"email": N_("This e-mail already has an account.")})
     check_password_rules(password)
     user = User(email=email, name=name.strip(), password_hash=generate_password_hash(password))
     db.add(user)
@@ -188,10 +190,10 @@ class InviteError(DomainError):
 
     def __init__(self, state: str) -> None:
         messages = {
-            "unknown": "This invite link is not valid. Ask your organizer for a new one.",
-            "used": "This invite link has already been used. Log in, or ask for a new link.",
-            "revoked": "This invite link was withdrawn. Ask your organizer for a new one.",
-            "expired": "This invite link has expired. Ask your organizer for a new one.",
+            "unknown": N_("This invite link is not valid. Ask your organizer for a new one."),
+            "used": N_("This invite link has already been used. Log in, or ask for a new link."),
+            "revoked": N_("This invite link was withdrawn. Ask your organizer for a new one."),
+            "expired": N_("This invite link has expired. Ask your organizer for a new one."),
         }
         super().__init__(messages[state])
         self.state = state

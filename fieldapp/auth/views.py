@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from fieldapp.auth import services
@@ -49,7 +50,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(db.session, form.email.data, form.password.data)
         if user is None:
-            form.password.errors.append("Wrong e-mail or password.")
+            form.password.errors.append(gettext("Wrong e-mail or password."))
         else:
             _log_in(user)
             return redirect(_safe_next(request.args.get("next")))
@@ -64,7 +65,7 @@ def logout():
         db.session.commit()
     logout_user()
     session.clear()
-    flash("You are logged out.", "info")
+    flash(gettext("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -76,7 +77,7 @@ def join(token: str):
     state = "unknown" if invite is None else invite.state(utcnow())
     if state != "open":
         return render_template("auth/join_closed.html",
-                               message=services.InviteError(state).message), 410
+                               message=gettext(services.InviteError(state).message)), 410
     form = JoinForm()
     if form.validate_on_submit():
         try:
@@ -85,13 +86,13 @@ def join(token: str):
         except DomainError as error:
             db.session.rollback()
             for field, message in error.fields.items():
-                getattr(form, field).errors.append(message)
+                getattr(form, field).errors.append(gettext(message))
             if not error.fields:
-                flash(error.message, "error")
+                flash(gettext(error.message), "error")
         else:
             turf_id = invite.turf_id
             _log_in(user)
-            flash(f"Welcome to {invite.organization.name}!", "success")
+            flash(gettext("Welcome to %(organization)s!", organization=invite.organization.name), "success")
             if turf_id is not None and services.holds_turf(db.session, user.id, turf_id):
                 return redirect(url_for("canvass.walk", turf_id=turf_id))
             return redirect(url_for("home.index"))

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fieldapp.i18n.marks import N_
+
 
 @dataclass(frozen=True)
 class Outcome:
     """One outcome: its code, label, map colours, VAN result and its default VAN id."""
 
     code: str
-    label: str
+    label: str  # English; shown through gettext (templates: `_(o.label)`), catalogued by N_
     van_result: str
     # Starting VAN result id for the canvass-results bulk upload. Result ids differ between
     # committees and states: a chapter sets its own in Organization.van_result_ids (outcome
@@ -30,19 +32,19 @@ class Outcome:
 
 
 OUTCOMES: tuple[Outcome, ...] = (
-    Outcome("not_home", "Not home", "Not Home", 1, "#56b4e9"),
+    Outcome("not_home", N_("Not home"), "Not Home", 1, "#56b4e9"),
     # black text on the greens and oranges: 6.1:1 and 5.4:1 (white was 3.4:1 and 3.9:1)
-    Outcome("contact", "Talked", "Canvassed", 14, "#009e73", is_contact=True, is_final=True),
-    Outcome("refused", "Refused", "Refused", 2, "#d55e00", is_final=True),
-    Outcome("moved", "Moved", "Moved", 5, "#cc79a7", is_final=True),
-    Outcome("deceased", "Deceased", "Deceased", 4, "#4d4d4d", "#ffffff", is_final=True),
-    Outcome("inaccessible", "Inaccessible", "Inaccessible", 17, "#e69f00"),
-    Outcome("vacant", "Vacant", "Vacant", 18, "#999933", is_final=True),
-    Outcome("hostile", "Hostile", "Hostile", 3, "#882255", "#ffffff", is_final=True),
-    Outcome("wrong_address", "Wrong address", "Wrong Address", 20, "#aa4499", "#ffffff",
+    Outcome("contact", N_("Talked"), "Canvassed", 14, "#009e73", is_contact=True, is_final=True),
+    Outcome("refused", N_("Refused"), "Refused", 2, "#d55e00", is_final=True),
+    Outcome("moved", N_("Moved"), "Moved", 5, "#cc79a7", is_final=True),
+    Outcome("deceased", N_("Deceased"), "Deceased", 4, "#4d4d4d", "#ffffff", is_final=True),
+    Outcome("inaccessible", N_("Inaccessible"), "Inaccessible", 17, "#e69f00"),
+    Outcome("vacant", N_("Vacant"), "Vacant", 18, "#999933", is_final=True),
+    Outcome("hostile", N_("Hostile"), "Hostile", 3, "#882255", "#ffffff", is_final=True),
+    Outcome("wrong_address", N_("Wrong address"), "Wrong Address", 20, "#aa4499", "#ffffff",
             is_final=True),
-    Outcome("come_back", "Come back", "Come Back", 19, "#0072b2", "#ffffff"),
-    Outcome("lit_drop", "Lit dropped", "Lit Drop", 23, "#f0e442"),
+    Outcome("come_back", N_("Come back"), "Come Back", 19, "#0072b2", "#ffffff"),
+    Outcome("lit_drop", N_("Lit dropped"), "Lit Drop", 23, "#f0e442"),
 )
 OUTCOME_CODES: tuple[str, ...] = tuple(o.code for o in OUTCOMES)
 BY_CODE: dict[str, Outcome] = {o.code: o for o in OUTCOMES}

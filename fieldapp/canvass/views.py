@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp.auth import access
@@ -43,9 +44,9 @@ def claim_turf():
         db.session.rollback()
         assignments = services.assignments_for(db.session, current_user)
         return render_template("canvass/my_turfs.html", assignments=assignments, code=code,
-                               code_error=error.fields.get("code") and error.message), 422
+                               code_error=error.fields.get("code") and gettext(error.message)), 422
     db.session.commit()
-    flash(f"{assignment.turf.name} is yours to walk.", "success")
+    flash(gettext("%(turf)s is yours to walk.", turf=assignment.turf.name), "success")
     return redirect(url_for("canvass.walk", turf_id=assignment.turf_id))
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from flask_login import current_user
 
 from fieldapp.extensions import babel
@@ -57,4 +57,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(i18n_cli)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, current_language=current_language,
-        js_messages=lambda: js_messages(current_language()))
+        js_messages=lambda: js_messages(current_language()),
+        # dates and numbers as the page's language writes them ("4 nov 2017", "1.234")
+        format_date=format_date, format_datetime=format_datetime, format_number=format_number,
+        format_decimal=format_decimal)

@@ -35,10 +35,17 @@ def js_messages(language: str) -> dict[str, str]:
 def _js_messages(path: str, _mtime: int) -> tuple[tuple[str, str], ...]:
     with open(path, "rb") as handle:
         catalog = read_po(handle)
-    return tuple(sorted(
-        (message.id, message.string) for message in catalog
-        if message.id and isinstance(message.id, str) and message.string and not message.fuzzy
-        and any(str(filename).endswith(".js") for filename, _line in message.locations)))
+    pairs = []
+    for message in catalog:
+        if not message.id or message.fuzzy or not any(
+                str(filename).endswith(".js") for filename, _line in message.locations):
+            continue
+        if isinstance(message.id, str):
+            pairs.append((message.id, message.string))
+        else:  # tn(n, one, other): CLDR's first form is "one", its last "other"
+            pairs.extend([(message.id[0], message.string[0]),
+                          (message.id[1], message.string[-1])])
+    return tuple(sorted((key, text) for key, text in pairs if key and text))
 
 
 def placeholders(text: str) -> list[str]:

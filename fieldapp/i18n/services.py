@@ -5,12 +5,12 @@ from fieldapp.errors import DomainError
 from fieldapp.i18n import LANGUAGES
 
 
-def set_language(user, value: str | None) -> str | None:
+def set_language(user, value: object) -> str | None:
     """Store user's language: one of LANGUAGES, or None/'' for "follow the browser"."""
-    if value in (None, ""):
+    if value is None or value == "":
         user.language = None
         return None
-    if value not in LANGUAGES:
+    if not isinstance(value, str) or value not in LANGUAGES:
         raise DomainError(f"Language must be one of {', '.join(LANGUAGES)}.",
                           {"language": "unknown language"})
     user.language = value

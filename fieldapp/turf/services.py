@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fieldapp.auth.models import User
 from fieldapp.canvass.models import DoorKnock
 from fieldapp.errors import DomainError
+from fieldapp.i18n.marks import N_
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
@@ -270,7 +271,7 @@ def claim_by_code(db: Session, user: User, code: str) -> Assignment:
         normalized = f"{normalized[:4]}-{normalized[4:]}"
     turf = db.scalar(sa.select(Turf).where(Turf.code == normalized, Turf.status == "active"))
     if turf is None or user.role_in(turf.race.organization_id) is None:
-        raise DomainError("No turf with that code. Check it with your organizer.",
+        raise DomainError(N_("No turf with that code. Check it with your organizer."),
                           {"code": "unknown code"})
     return assign_turf(db, turf, user, user)
 

@@ -35,27 +35,28 @@
 
   function outcomeLabel(code) {
     var o = (fieldapp.outcomes || {})[code];
-    return o ? o.label : (code === "void" || !code ? "Undo" : code);
+    return o ? o.label : (code === "void" || !code ? t("Undo") : code);
   }
 
   /** The sync bar: how many knocks wait, what happened last, and what needs attention. */
   function drawSyncBar(state) {
     var count = $("outbox-count");
     if (!count) return;
-    count.textContent = String(state.count);
+    count.textContent = fieldapp.i18n.formatNumber(state.count);
     document.body.dataset.outbox = String(state.count);
-    $("outbox-label").textContent = state.count === 1 ? "knock waiting to sync" : "knocks waiting to sync";
+    $("outbox-label").textContent = tn(state.count, "knock waiting to sync", "knocks waiting to sync");
     var bar = $("syncbar");
     bar.classList.toggle("has-queue", state.count > 0);
     bar.classList.toggle("has-error", !!state.error);
     var status = $("sync-status");
-    if (state.syncing) status.textContent = "Sending…";
+    if (state.syncing) status.textContent = t("Sending…");
     else if (state.error) status.textContent = state.error;
-    else if (state.lastSync) status.textContent = "All sent at " + state.lastSync.toLocaleTimeString();
-    else status.textContent = navigator.onLine ? "" : "Offline: knocks are kept on this phone.";
+    else if (state.lastSync) status.textContent = t("All sent at {time}", { time: fieldapp.i18n.formatTime(state.lastSync) });
+    else status.textContent = navigator.onLine ? "" : t("Offline: knocks are kept on this phone.");
     var aside = (state.attention || []).filter(function (a) { return !a.stored; }).length;
-    if (aside) status.textContent += (status.textContent ? " · " : "") + aside +
-      (aside === 1 ? " knock set aside" : " knocks set aside") + " on this phone: send for review below.";
+    if (aside) status.textContent += (status.textContent ? " · " : "") +
+      tn(aside, "{count} knock set aside on this phone: send for review below.",
+         "{count} knocks set aside on this phone: send for review below.", { count: aside });
     drawAttention(state.attention || []);
   }
 
@@ -73,16 +74,17 @@
       li.className = item.stored ? "is-held" : "is-set-aside";
       li.dataset.clientUuid = item.client_uuid;
       var what = document.createElement("p");
-      what.textContent = (item.meta.address || "Door " + item.payload.household_id) + ": " +
+      what.textContent = (item.meta.address || t("Door {id}", { id: item.payload.household_id })) + ": " +
         outcomeLabel(item.payload.outcome || "void") + " — " +
-        (item.stored ? "sent for review" : "set aside on this phone (" + item.status + ")");
+        (item.stored ? t("sent for review") : t("set aside on this phone ({status})", { status: item.status }));
       var why = document.createElement("p");
       why.className = "muted";
       var errors = Object.keys(item.errors || {}).map(function (k) { return k + ": " + item.errors[k]; });
       why.textContent = item.stored ?
-        "Your organizer will look at it" + (item.reason ? " (" + item.reason + ")" : "") + "." :
-        (errors.join("; ") || item.reason || "The server could not take it.") +
-        " It stays on this phone until you send it for review.";
+        (item.reason ? t("Your organizer will look at it ({reason}).", { reason: item.reason }) :
+          t("Your organizer will look at it.")) :
+        (errors.join("; ") || item.reason || t("The server could not take it.")) + " " +
+        t("It stays on this phone until you send it for review.");
       li.appendChild(what);
       li.appendChild(why);
       if (item.review_error && !item.stored) {
@@ -95,11 +97,11 @@
       action.type = "button";
       if (item.stored) {
         action.className = "dismiss";
-        action.textContent = "Dismiss";
+        action.textContent = t("Dismiss");
         action.addEventListener("click", function () { outbox.dismiss(item.client_uuid); });
       } else {
         action.className = "send-review";
-        action.textContent = "Send for review";
+        action.textContent = t("Send for review");
         action.addEventListener("click", function () {
           action.disabled = true;
           outbox.sendForReview(item.client_uuid);
@@ -119,8 +121,10 @@
       Promise.all([outbox.list(), outbox.refresh()]).then(function (r) {
         // Knocks set aside and not yet sent for review are unsent too.
         var items = r[0].concat((r[1].attention || []).filter(function (a) { return !a.stored; }));
-        if (items.length && !window.confirm(items.length + (items.length === 1 ? " knock has" : " knocks have") +
-            " not been sent yet. Logging out deletes them from this phone. Log out anyway?")) {
+        if (items.length && !window.confirm(tn(items.length,
+            "{count} knock has not been sent yet. Logging out deletes it from this phone. Log out anyway?",
+            "{count} knocks have not been sent yet. Logging out deletes them from this phone. Log out anyway?",
+            { count: items.length }))) {
           outbox.sync();
           return;
         }

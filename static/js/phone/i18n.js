@@ -8,7 +8,8 @@
  *   t("Sync now")                                   -> "Sincronizar"
  *   t("{count} knocks waiting to sync", {count: 3}) -> "3 toques esperando para enviarse"
  *   tn(n, "1 knock waiting", "{count} knocks waiting", {count: n})  (English-style plural)
- *   fieldapp.i18n.locale, formatTime(date), formatNumber(n): Intl in the page's language.
+ *   fieldapp.i18n.locale, formatTime(date), formatDate("2017-11-04"), formatNumber(n): Intl in
+ *   the page's language.
  */
 (function () {
   "use strict";
@@ -52,8 +53,18 @@
     } catch (error) { return date.toLocaleTimeString(); }
   }
 
+  /** "2017-11-04" (a day, no time zone) as the language writes it: "4 nov 2017". */
+  function formatDate(isoDay) {
+    var parts = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDay || "");
+    if (!parts) return isoDay;
+    var day = new Date(Number(parts[1]), Number(parts[2]) - 1, Number(parts[3]));
+    try {
+      return day.toLocaleDateString(locale, { year: "numeric", month: "short", day: "numeric" });
+    } catch (error) { return isoDay; }
+  }
+
   load();
-  fieldapp.i18n = { t: t, tn: tn, formatNumber: formatNumber, formatTime: formatTime,
+  fieldapp.i18n = { t: t, tn: tn, formatNumber: formatNumber, formatTime: formatTime, formatDate: formatDate,
     reload: load, get locale() { return locale; } };
   window.t = t;
   window.tn = tn;

@@ -171,8 +171,8 @@
           entry.review_error = null;
           return store.tx("attention", "readwrite", function (s) { return s.put(entry); });
         }, function (error) {
-          entry.review_error = error.status === 0 ? "No connection: try again with signal." :
-            "The server could not take it (error " + error.status + "). Try again later.";
+          entry.review_error = error.status === 0 ? t("No connection: try again with signal.") :
+            t("The server could not take it (error {status}). Try again later.", { status: error.status });
           return store.tx("attention", "readwrite", function (s) { return s.put(entry); });
         });
     }).then(refresh);
@@ -246,12 +246,13 @@
   }
 
   function describe(error, count) {
-    var kept = count + (count === 1 ? " knock is" : " knocks are") + " kept on this phone";
-    if (error.status === 0) return "No connection. " + kept + " and will be sent when you are back online.";
-    if (error.status === 401) return "Your login has expired. Log in again to send them: " + kept + ".";
-    if (error.code === "csrf") return "This page is out of date. Reload it to send: " + kept + ".";
-    return "The server could not take them (error " + error.status + "). " + kept +
-      "; trying again every 30 seconds.";
+    var kept = tn(count, "{count} knock is kept on this phone", "{count} knocks are kept on this phone",
+                  { count: count });
+    if (error.status === 0) return t("No connection. {kept} and will be sent when you are back online.", { kept: kept });
+    if (error.status === 401) return t("Your login has expired. Log in again to send them: {kept}.", { kept: kept });
+    if (error.code === "csrf") return t("This page is out of date. Reload it to send: {kept}.", { kept: kept });
+    return t("The server could not take them (error {status}). {kept}; trying again every 30 seconds.",
+             { status: error.status, kept: kept });
   }
 
   /** Send everything queued, in batches, oldest first. Never drops an item on an error. */
@@ -270,9 +271,10 @@
       batches(items).forEach(function (batch) { chain = chain.then(sendBatch.bind(null, batch, round)); });
       return chain.then(function () {
         // Everything else went; a knock the server failed on alone stays queued for now.
-        state.error = round.lastError ? "The server failed on a knock (error " +
-          (round.lastError.status || "network") + "); the others were sent. It stays on this " +
-          "phone and is set aside for review if it keeps failing." : null;
+        var failedWith = round.lastError && (round.lastError.status || t("network"));
+        state.error = round.lastError ? t("The server failed on a knock (error {status}); the others " +
+          "were sent. It stays on this phone and is set aside for review if it keeps failing.",
+          { status: failedWith }) : null;
         state.errorStatus = round.lastError ? round.lastError.status : null;
         state.lastSync = new Date();
       }, function (error) {
@@ -288,7 +290,7 @@
     }, function (error) {
       state.syncing = false;
       running = null;
-      state.error = "Could not read the outbox: " + error;
+      state.error = t("Could not read the outbox: {error}", { error: error });
       return refresh();
     });
     return running;

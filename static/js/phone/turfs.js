@@ -19,20 +19,20 @@
     var list = document.getElementById("turf-list");
     list.textContent = "";
     if (!assignments.length) {
-      list.appendChild(el("p", "lead", "No turf assigned to you yet. Your organizer will give you one, or a code to enter."));
+      list.appendChild(el("p", "lead", t("No turf assigned to you yet. Your organizer will give you one, or a code to enter.")));
       return;
     }
     assignments.forEach(function (a) {
       var card = el("a", "card turf-card");
       card.href = cfg.walkUrl + a.turf_id;
       card.appendChild(el("h2", "", a.turf_name));
-      card.appendChild(el("p", "muted", a.race_name + (a.shift_date ? " · shift " + a.shift_date : "")));
+      card.appendChild(el("p", "muted", a.race_name + (a.shift_date ? " · " + t("shift {date}", { date: fieldapp.i18n.formatDate(a.shift_date) }) : "")));
       var line = el("p");
       var bar = el("progress");
       bar.max = a.doors || 1;
       bar.value = a.knocked;
       line.appendChild(bar);
-      line.appendChild(document.createTextNode(" " + a.knocked + " / " + a.doors + " doors"));
+      line.appendChild(document.createTextNode(" " + t("{knocked} / {doors} doors", { knocked: fieldapp.i18n.formatNumber(a.knocked), doors: fieldapp.i18n.formatNumber(a.doors) })));
       card.appendChild(line);
       list.appendChild(card);
     });
@@ -52,11 +52,11 @@
     var workerReady = fieldapp.app.boot();
     var loaded = store.fetchJson(store.config().assignmentsUrl).then(function (result) {
       draw(result.data.assignments);
-      if (!result.fresh) status.textContent = "Offline: showing your turfs as last downloaded.";
+      if (!result.fresh) status.textContent = t("Offline: showing your turfs as last downloaded.");
       fieldapp.ready = true;
       return result;
     }, function () {
-      status.textContent = "Offline, and no turfs kept on this phone yet.";
+      status.textContent = t("Offline, and no turfs kept on this phone yet.");
       fieldapp.ready = true;
       return null;
     });

@@ -65,8 +65,9 @@
   function draw() {
     var next = nextDoor();
     var knocked = turf.households.filter(function (d) { return d.last_outcome; }).length;
-    $("turf-progress").textContent = knocked + " of " + turf.households.length + " doors knocked · " +
-      turf.race_name + (fieldapp.offlineCopy ? " · offline copy" : "");
+    $("turf-progress").textContent = t("{knocked} of {total} doors knocked", {
+      knocked: fieldapp.i18n.formatNumber(knocked), total: fieldapp.i18n.formatNumber(turf.households.length) }) +
+      " · " + turf.race_name + (fieldapp.offlineCopy ? " · " + t("offline copy") : "");
     drawNext(next);
     var list = $("door-list");
     list.textContent = "";
@@ -78,7 +79,7 @@
       b.appendChild(el("span", "door-seq", String(door.seq)));
       b.appendChild(doorSummary(door));
       b.appendChild(el("span", "door-status status-" + (door.last_outcome || "none"),
-                       door.last_outcome ? label(door.last_outcome) : "To do"));
+                       door.last_outcome ? label(door.last_outcome) : t("To do")));
       b.addEventListener("click", function () { openDoor(door); });
       li.appendChild(b);
       list.appendChild(li);
@@ -91,16 +92,16 @@
     box.textContent = "";
     box.hidden = false;
     if (!next) {
-      box.appendChild(el("p", "all-done", "Every door is knocked. Thank you!"));
+      box.appendChild(el("p", "all-done", t("Every door is knocked. Thank you!")));
       return;
     }
     var b = el("button", "next-card");
     b.type = "button";
     b.id = "next-door-button";
     b.dataset.householdId = next.id;
-    b.appendChild(el("span", "next-label", "Next door · #" + next.seq));
+    b.appendChild(el("span", "next-label", t("Next door · #{seq}", { seq: next.seq })));
     b.appendChild(doorSummary(next));
-    b.appendChild(el("span", "next-action", "Tap to log this door"));
+    b.appendChild(el("span", "next-action", t("Tap to log this door")));
     b.addEventListener("click", function () { openDoor(next); });
     box.appendChild(b);
   }
@@ -137,7 +138,7 @@
       .then(function () {
         keepTurf();
         if (payload.new_door) {  // logged at a unit not on the list: no undo from this door
-          showToast("Saved at the unit not on the list.", false);
+          showToast(t("Saved at the unit not on the list."), false);
         } else {
           offerUndo(payload.client_uuid, door, prev, outcome);
           $("undo").focus({ preventScroll: true });  // not <body>: the next step is one Tab away
@@ -146,7 +147,7 @@
       }, function (error) {
         door.last_outcome = prev;
         draw();
-        showToast("Could not save on this phone: " + error + ". Try again.", false);
+        showToast(t("Could not save on this phone: {error}. Try again.", { error: error }), false);
       });
   }
 
@@ -165,7 +166,7 @@
   function offerUndo(uuid, door, prev, outcome) {
     if (undoable) clearTimeout(undoable.timer);
     undoable = { uuid: uuid, door: door, prev: prev, timer: setTimeout(hideToast, UNDO_MS) };
-    showToast("Saved: " + label(outcome) + " at " + fullAddress(door), true);
+    showToast(t("Saved: {outcome} at {address}", { outcome: label(outcome), address: fullAddress(door) }), true);
   }
 
   /** Undo the last knock: drop it if still queued, else queue an undo event for the server. */
@@ -184,7 +185,7 @@
       lastSeq = last.door.seq - 1;
       draw();
       keepTurf();
-      showToast("Undone: " + fullAddress(last.door) + " is back on the list.", false);
+      showToast(t("Undone: {address} is back on the list.", { address: fullAddress(last.door) }), false);
       var card = $("next-door-button");
       if (card) card.focus({ preventScroll: true });  // the Undo button is gone: not <body>
       setTimeout(function () { if (!undoable) $("toast").hidden = true; }, 4000);
@@ -265,8 +266,8 @@
     window.addEventListener("online", function () { setTimeout(refresh, 2000); });
     var workerReady = fieldapp.app.boot();
     var loaded = store.fetchJson(cfg.turfUrl).then(showTurf, function () {
-      $("turf-progress").textContent = "No signal, and this turf's doors are not on this phone yet. " +
-        "Open it once with signal.";
+      $("turf-progress").textContent = t("No signal, and this turf's doors are not on this phone yet. " +
+        "Open it once with signal.");
       fieldapp.ready = true;
     });
     Promise.all([loaded, workerReady]).then(function () {

@@ -122,7 +122,7 @@
     var seqs = doors.map(function (d) { return d.seq; });
     var low = seqs[0], high = seqs[seqs.length - 1];
     if (seqs.length === 1) return String(low);
-    return high - low + 1 === seqs.length ? low + "-" + high : seqs.length + " doors";
+    return high - low + 1 === seqs.length ? low + "-" + high : t("{count} doors", { count: seqs.length });
   }
 
   function pinWidth(label) { return Math.max(26, 9 * label.length + 8); }
@@ -137,7 +137,7 @@
       start = last = d.seq;
     });
     runs.push(start === last ? String(start) : start + "-" + last);
-    return "Doors " + runs.join(", ");
+    return t("Doors {list}", { list: runs.join(", ") });
   }
 
   function isNext(pin, nextId) {
@@ -178,7 +178,7 @@
       view.here = {
         ring: L.circle([lat, lon], { radius: accuracy || 10, color: "#0b63ce", weight: 1, fillOpacity: 0.1 }).addTo(view.map),
         dot: L.circleMarker([lat, lon], { radius: 7, color: "#fff", weight: 2, fillColor: "#0b63ce", fillOpacity: 1,
-                                          className: "you-are-here" }).bindTooltip("You are here").addTo(view.map),
+                                          className: "you-are-here" }).bindTooltip(t("You are here")).addTo(view.map),
       };
     } else {
       view.here.ring.setLatLng([lat, lon]).setRadius(accuracy || 10);
