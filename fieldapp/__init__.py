@@ -30,24 +30,13 @@ def create_app(config: str | dict | None = None) -> Flask:
     app.config.update(overrides)
     _finish_config(app)
 
-    from fieldapp import body_limits, cli, errorhandlers, i18n, models, security  # noqa: F401
-    from fieldapp.api.spare_hooks import spare_api_requests
-    from fieldapp.extensions import compress, csrf, db, job_queue, limiter, login_manager, migrate
-    from fieldapp.fastsql.engine import attach_listeners
+    # Imported here, not at the top: importing any fieldapp module runs this package first.
+    from fieldapp import cli, errorhandlers, i18n, models, security  # noqa: F401  (models: every table)
 
-    db.init_app(app)
-    with app.app_context():  # the engine Flask-SQLAlchemy just made for this app, alone
-        attach_listeners(db.engine)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
-    login_manager.init_app(app)
-    body_limits.register(app)  # before CSRFProtect's hook, which reads the body
-    csrf.init_app(app)
-    limiter.init_app(app)
-    compress.init_app(app)
-    spare_api_requests(app, limiter, login_manager)
-    job_queue.init_app(app)
+    register_extensions(app)
     errorhandlers.bound_url_ids(app)  # before the routes: they compile with the converter
     register_blueprints(app)
+    register_job_kinds()  # each domain's kinds of background job
     register_template_globals(app)
     errorhandlers.register(app)
     security.register(app)
@@ -85,49 +74,64 @@ def register_template_globals(app: Flask) -> None:
     app.jinja_env.globals.update(qr_svg=qr_svg, OUTCOMES=OUTCOMES, OUTCOME_BY_CODE=BY_CODE)
 
 
-def register_blueprints(app: Flask) -> None:
-    """Attach every domain's routes (importing a views module adds its routes to its blueprint)."""
-    import importlib
+def register_job_kinds() -> None:
+    """Tell the generic jobs package every domain's kinds of job (fieldapp/job_kinds.py)."""
+    from fieldapp.job_kinds import register_job_kinds as register
 
-    for module in VIEW_MODULES:
-        importlib.import_module(module)
+    register()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension of fieldapp.extensions, in the order their request hooks must run."""
+    from fieldapp import body_limits, i18n
+    from fieldapp.api.spare_hooks import spare_api_requests
+    from fieldapp.auth.sessions import configure_login
+    from fieldapp.extensions import babel, compress, csrf, db, limiter, login_manager, migrate
+    from fieldapp.fastsql.engine import attach_listeners
+    from fieldapp.jobs import setup as jobs_setup
+
+    db.init_app(app)
+    with app.app_context():  # the engine Flask-SQLAlchemy just made for this app, alone
+        attach_listeners(db.engine)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    configure_login(login_manager)
+    body_limits.register(app)  # before CSRFProtect's hook, which reads the body
+    csrf.init_app(app)
+    limiter.init_app(app)
+    compress.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale,
+                   default_translation_directories=str(i18n.TRANSLATIONS))
+    spare_api_requests(app, limiter, login_manager)
+    jobs_setup.init_app(app)  # the job queue, told what its workers run
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every blueprint, each complete with its routes (see <domain>/routes.py)."""
+    from fieldapp.api.routes import bp as api_bp
+    from fieldapp.auth.routes import bp as auth_bp
+    from fieldapp.canvass.routes import bp as canvass_bp
+    from fieldapp.extensions import csrf
     from fieldapp.home import bp as home_bp
+    from fieldapp.i18n.routes import bp as i18n_bp
+    from fieldapp.jobs.routes import bp as jobs_bp
+    from fieldapp.races.routes import bp as races_bp
+    from fieldapp.reports.routes import bp as reports_bp
+    from fieldapp.streets.routes import bp as streets_bp
+    from fieldapp.turf.routes import bp as turf_bp
+    from fieldapp.voters.routes import bp as voters_bp
 
     app.register_blueprint(home_bp)
-    for domain in ("auth", "races", "voters", "turf", "canvass", "reports", "jobs", "api"):
-        app.register_blueprint(importlib.import_module(f"fieldapp.{domain}.blueprint").bp)
-
-
-# Modules whose import registers routes on their domain's blueprint.
-VIEW_MODULES = (
-    "fieldapp.auth.sessions",
-    "fieldapp.auth.views",
-    "fieldapp.auth.members_views",
-    "fieldapp.auth.team_views",
-    "fieldapp.races.views",
-    "fieldapp.races.district_views",
-    "fieldapp.streets.views",
-    "fieldapp.races.setup_views",
-    "fieldapp.races.script_views",
-    "fieldapp.voters.pin_views",
-    "fieldapp.voters.views",
-    "fieldapp.canvass.views",
-    "fieldapp.canvass.held_views",
-    "fieldapp.turf.views",
-    "fieldapp.turf.list_views",
-    "fieldapp.turf.split_views",
-    "fieldapp.turf.recut_views",
-    "fieldapp.turf.outside_views",
-    "fieldapp.reports.views",
-    "fieldapp.jobs.views",
-    "fieldapp.api.auth",
-    "fieldapp.api.me",
-    "fieldapp.api.knocks",
-    "fieldapp.api.turfs",
-    "fieldapp.api.races",
-    "fieldapp.api.turf_cutting",
-    "fieldapp.api.households",
-    "fieldapp.api.turf_drawing",
-    "fieldapp.api.jobs",
-    "fieldapp.api.openapi",
-)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(races_bp)
+    app.register_blueprint(streets_bp)
+    app.register_blueprint(voters_bp)
+    app.register_blueprint(turf_bp)
+    app.register_blueprint(canvass_bp)
+    app.register_blueprint(reports_bp)
+    app.register_blueprint(jobs_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(i18n_bp)
+    # Token clients have no cookie to forge; fieldapp/api/auth.py checks X-CSRFToken itself
+    # for browser sessions.
+    csrf.exempt(api_bp)

@@ -1,4 +1,4 @@
-"""The api blueprint; its routes live in the views modules beside it."""
+"""The api blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")

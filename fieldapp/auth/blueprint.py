@@ -1,4 +1,4 @@
-"""The auth blueprint; its routes live in the views modules beside it."""
+"""The auth blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)

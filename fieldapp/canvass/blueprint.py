@@ -1,4 +1,4 @@
-"""The canvass blueprint; its routes live in the views modules beside it."""
+"""The canvass blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("canvass", __name__)

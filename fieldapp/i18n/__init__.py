@@ -1,6 +1,7 @@
 """English and Spanish: Flask-Babel's locale selector, the language switch, the phone's catalogue.
 
-`register(app)` (called by create_app) binds Flask-Babel and adds the i18n routes. The
+create_app binds Flask-Babel with `select_locale`, registers the routes of i18n/routes.py and
+calls `register(app)` for the templates' helpers and `flask i18n`. The
 language of a request is the logged-in person's choice (User.language), else the choice kept
 in the `lang` cookie (someone not logged in, e.g. on the login page), else the browser's best
 match among LANGUAGES, else English.
@@ -12,8 +13,6 @@ from pathlib import Path
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
 from flask_login import current_user
-
-from fieldapp.extensions import babel
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
 # How each language names itself on the switch ("English | Español").
@@ -44,16 +43,11 @@ def current_language() -> str:
 
 
 def register(app: Flask) -> None:
-    """Bind Flask-Babel, the language switch and the catalogue route to app."""
-    from fieldapp.i18n import views  # noqa: F401  (importing a views module adds its routes)
-    from fieldapp.i18n.blueprint import bp
+    """The templates' language helpers and `flask i18n`. (create_app binds Flask-Babel with
+    select_locale and TRANSLATIONS, and registers the blueprint of i18n/routes.py.)"""
     from fieldapp.i18n.catalogue import js_messages
     from fieldapp.i18n.commands import i18n_cli
 
-    app.config.setdefault("BABEL_DEFAULT_LOCALE", "en")
-    babel.init_app(app, locale_selector=select_locale,
-                   default_translation_directories=str(TRANSLATIONS))
-    app.register_blueprint(bp)
     app.cli.add_command(i18n_cli)
     app.jinja_env.globals.update(
         LANGUAGES=LANGUAGES, LANGUAGE_NAMES=LANGUAGE_NAMES, current_language=current_language,

@@ -1,4 +1,4 @@
-"""The jobs blueprint; its routes live in views.py beside it."""
+"""The jobs blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("jobs", __name__, url_prefix="/jobs")

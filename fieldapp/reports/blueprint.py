@@ -1,4 +1,4 @@
-"""The reports blueprint; its routes live in the views modules beside it."""
+"""The reports blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)

@@ -8,7 +8,7 @@ from fieldapp.auth import access
 from fieldapp.body_limits import accepts_upload
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_form_upload
-from fieldapp.races.blueprint import bp
+from fieldapp.streets.blueprint import bp
 from fieldapp.streets.forms import StreetFileForm
 from fieldapp.streets.jobs import start_street_import
 from fieldapp.streets.services import far_doors, network_of

@@ -1,4 +1,4 @@
-"""The turf blueprint; its routes live in the views modules beside it."""
+"""The turf blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("turf", __name__)

@@ -1,4 +1,4 @@
-"""The voters blueprint; its routes live in the views modules beside it."""
+"""The voters blueprint, bare: views add their routes, routes.py gathers them all."""
 from flask import Blueprint
 
 bp = Blueprint("voters", __name__)

@@ -1,0 +1,9 @@
+"""The auth blueprint complete with its routes: register the `bp` imported from here.
+
+Importing a views module adds its routes to the blueprint of blueprint.py; this module imports
+every one of them, so the blueprint create_app registers is never missing a page.
+"""
+from fieldapp.auth import members_views, team_views, views  # noqa: F401  (their routes)
+from fieldapp.auth.blueprint import bp
+
+__all__ = ["bp"]
