@@ -180,8 +180,9 @@ def _store_race(data: CoverageMapData, raw: dict, folder: Path):
     from fieldapp import create_app
     from fieldapp.auth.models import User
     from fieldapp.canvass.models import DoorKnock
+    from fieldapp.chapters.models import Organization
     from fieldapp.extensions import db
-    from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion
+    from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
     from fieldapp.turf.models import Turf
     from fieldapp.voters.models import Household
 

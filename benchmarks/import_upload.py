@@ -105,8 +105,10 @@ def setup(url: str, env: dict[str, str]) -> int:
 import json
 from fieldapp import create_app
 from fieldapp.auth import services
+from fieldapp.chapters import services as chapters
+from fieldapp.chapters.models import Organization
 from fieldapp.extensions import db
-from fieldapp.races.models import Organization, Race
+from fieldapp.races.models import Race
 app = create_app()
 with app.app_context():
     org = Organization(slug="bench-wfp", name="Benchmark chapter")
@@ -119,7 +121,7 @@ with app.app_context():
                     [lon - half, lat - half]]]}})
     db.session.add(race)
     user = services.create_user(db.session, {EMAIL!r}, {PASSWORD!r}, "Bench Organizer")
-    services.set_membership(db.session, user, org, "organizer")
+    chapters.set_membership(db.session, user, org, "organizer")
     db.session.commit()
     print(race.id)
 """

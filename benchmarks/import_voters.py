@@ -89,8 +89,9 @@ def child(url: str, file: Path, batch_size: int, helper: bool | None) -> None:
     import sqlalchemy as sa
 
     from fieldapp import create_app
+    from fieldapp.chapters.models import Organization
     from fieldapp.extensions import db
-    from fieldapp.races.models import Organization, Race
+    from fieldapp.races.models import Race
     from fieldapp.voters.imports.service import import_voters
     from fieldapp.voters.models import Household, Voter
 

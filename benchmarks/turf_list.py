@@ -53,8 +53,10 @@ def build_race(folder: Path, turfs: int, doors_per_turf: int):
     from fieldapp import create_app
     from fieldapp.auth import services as auth_services
     from fieldapp.auth.models import User
+    from fieldapp.chapters import services as chapters
+    from fieldapp.chapters.models import Organization
     from fieldapp.extensions import db
-    from fieldapp.races.models import Organization, Race
+    from fieldapp.races.models import Race
     from fieldapp.turf.models import Assignment, Turf
     from fieldapp.voters.models import Household
 
@@ -66,14 +68,14 @@ def build_race(folder: Path, turfs: int, doors_per_turf: int):
         db.session.add(org)
         db.session.flush()
         organizer = auth_services.create_user(db.session, "org@example.org", PASSWORD, "Olga")
-        auth_services.set_membership(db.session, organizer, org, "organizer")
+        chapters.set_membership(db.session, organizer, org, "organizer")
         volunteers = []
         for k in range(40):
             # No password: hashing forty of them would be most of the set-up time.
             vol = User(email=f"v{k}@example.org", name=f"Volunteer {k:02d}", password_hash="!")
             db.session.add(vol)
             db.session.flush()
-            auth_services.set_membership(db.session, vol, org, "volunteer")
+            chapters.set_membership(db.session, vol, org, "volunteer")
             volunteers.append(vol)
         lat0, lon0 = 40.0, -75.0
         race = Race(organization_id=org.id, name="Bench race", office="", door_goal=1,

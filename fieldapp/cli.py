@@ -8,9 +8,10 @@ from __future__ import annotations
 from flask import Flask
 
 from fieldapp.auth.commands import users
+from fieldapp.chapters.commands import orgs
 from fieldapp.demo.commands import demo
 from fieldapp.jobs.commands import jobs
-from fieldapp.races.commands import orgs, races
+from fieldapp.races.commands import races
 from fieldapp.streets.commands import streets
 from fieldapp.turf.commands import turf
 from fieldapp.voters.commands import imports

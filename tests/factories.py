@@ -7,7 +7,9 @@ import sqlalchemy as sa
 
 from fieldapp.auth import services as auth_services
 from fieldapp.auth.models import User
-from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion
+from fieldapp.chapters import services as chapters
+from fieldapp.chapters.models import Organization
+from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household, Voter
@@ -28,7 +30,7 @@ def user(db, email: str, organization: Organization | None = None, role: str = "
     """A user with PASSWORD, optionally a member of organization with role."""
     account = auth_services.create_user(db, email, PASSWORD, name)
     if organization is not None:
-        auth_services.set_membership(db, account, organization, role)
+        chapters.set_membership(db, account, organization, role)
     return account
 
 

@@ -115,8 +115,10 @@ def seed(env: dict[str, str], volunteers: int, doors_per_turf: int) -> World:
         from fieldapp import create_app
         from fieldapp.auth import services
         from fieldapp.auth.models import User
+        from fieldapp.chapters import services as chapters
+        from fieldapp.chapters.models import Organization
         from fieldapp.extensions import db
-        from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion
+        from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
         from fieldapp.turf.models import Assignment, Turf
         from fieldapp.voters.models import Household, Voter
 
@@ -167,7 +169,7 @@ def seed(env: dict[str, str], volunteers: int, doors_per_turf: int) -> World:
             )
             session.add(person)
             session.flush()
-            services.set_membership(session, person, org, "volunteer")
+            chapters.set_membership(session, person, org, "volunteer")
             turf = Turf(race_id=race.id, name=f"Turf {v}", door_count=doors_per_turf)
             session.add(turf)
             session.flush()

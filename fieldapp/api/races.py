@@ -11,12 +11,13 @@ from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
 from fieldapp.api.jobs import job_json
 from fieldapp.auth import access
+from fieldapp.chapters.models import Organization
 from fieldapp.errors import Conflict, DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_upload
 from fieldapp.races import district_impact, scripts, setup
 from fieldapp.races.jobs import start_district_import
-from fieldapp.races.models import Organization, Race
+from fieldapp.races.models import Race
 from fieldapp.reports.progress import race_progress
 
 

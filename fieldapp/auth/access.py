@@ -8,9 +8,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fieldapp.auth.models import MANAGER_ROLES, User
+from fieldapp.auth.models import User
+from fieldapp.chapters.models import MANAGER_ROLES, Organization
 from fieldapp.errors import Forbidden, NotFound
-from fieldapp.races.models import Organization, Race
+from fieldapp.races.models import Race
 
 
 def managed_org_ids(user: User) -> set[int]:

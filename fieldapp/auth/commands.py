@@ -7,7 +7,9 @@ import click
 import sqlalchemy as sa
 
 from fieldapp.auth import services
-from fieldapp.auth.models import ROLES, User
+from fieldapp.auth.models import User
+from fieldapp.chapters import services as chapters
+from fieldapp.chapters.models import ROLES
 from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 
@@ -28,13 +30,13 @@ def create(email: str, org_slug: str, role: str, name: str) -> None:
 
     An existing user just gets the role in that organization.
     """
-    org = services.get_organization(db.session, org_slug)
+    org = chapters.get_organization(db.session, org_slug)
     user = db.session.scalar(sa.select(User).where(User.email == services.normalize_email(email)))
     if user is None:
         password = os.environ.get("FIELDAPP_PASSWORD") or click.prompt(
             "Password", hide_input=True, confirmation_prompt=True)
         user = services.create_user(db.session, email, password, name)
-    services.set_membership(db.session, user, org, role)
+    chapters.set_membership(db.session, user, org, role)
     db.session.commit()
     click.echo(f"{user.email}: {role} in {org.slug}")
 

@@ -10,7 +10,8 @@ from flask_login import current_user, login_required
 from fieldapp.auth import access, services
 from fieldapp.auth.blueprint import bp
 from fieldapp.auth.forms import EmptyForm, InviteForm, RoleForm
-from fieldapp.auth.models import Invite, Membership
+from fieldapp.auth.models import Invite
+from fieldapp.chapters.models import Membership
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.models_base import utcnow

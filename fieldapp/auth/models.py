@@ -1,4 +1,4 @@
-"""Users, their memberships and roles, login sessions, invites and API tokens."""
+"""Users, login sessions, invites and API tokens (memberships and roles: fieldapp.chapters)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,17 +8,12 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.chapters.models import Membership, Organization
 from fieldapp.extensions import db
 from fieldapp.models_base import UTCDateTime, utcnow
-from fieldapp.races.models import Organization
 
 if TYPE_CHECKING:
     from fieldapp.turf.models import Turf
-
-ROLES = ("admin", "organizer", "volunteer")
-# Roles that may manage a chapter's races, turf and people.
-MANAGER_ROLES = ("admin", "organizer")
-
 
 class User(UserMixin, db.Model):
     """A person who logs in: organizer or volunteer, in one or more chapters."""
@@ -66,24 +61,6 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
-
-
-class Membership(db.Model):
-    """A user's role in one organization."""
-
-    __table_args__ = (
-        sa.UniqueConstraint("user_id", "organization_id"),
-        sa.CheckConstraint("role IN ('admin', 'organizer', 'volunteer')", name="role"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
-    organization_id: Mapped[int] = mapped_column(sa.ForeignKey("organization.id"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(20))
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    user: Mapped[User] = relationship(back_populates="memberships")
-    organization: Mapped[Organization] = relationship(back_populates="memberships")
 
 
 class LoginSession(db.Model):

@@ -13,11 +13,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.auth.models import ApiToken, LoginSession, Membership, PasswordReset, User
-from fieldapp.auth.services import check_password_rules, check_role, hash_token
+from fieldapp.auth.models import ApiToken, LoginSession, PasswordReset, User
+from fieldapp.auth.services import check_password_rules, hash_token
+from fieldapp.chapters.models import Membership, Organization
+from fieldapp.chapters.services import check_role
 from fieldapp.errors import DomainError, Forbidden, NotFound
 from fieldapp.models_base import utcnow
-from fieldapp.races.models import Organization
 
 RESET_TTL = dt.timedelta(hours=24)
 

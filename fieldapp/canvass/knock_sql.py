@@ -9,9 +9,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from fieldapp.auth.models import MANAGER_ROLES, Membership
 from fieldapp.canvass.knock_input import VOID
 from fieldapp.canvass.models import DoorKnock, HeldKnock
+from fieldapp.chapters.models import MANAGER_ROLES, Membership
 from fieldapp.fastsql.direct import DirectStatement
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.membership import DoorTurfSpan

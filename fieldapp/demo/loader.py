@@ -17,9 +17,11 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth import services as auth_services
 from fieldapp.auth.models import User
+from fieldapp.chapters import services as chapters
+from fieldapp.chapters.models import Organization
 from fieldapp.demo import synthetic
 from fieldapp.demo.races import DEMO_RACES, DEMO_SCRIPT, DemoRace
-from fieldapp.races.models import Organization, Race, SurveyChoice, SurveyQuestion
+from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.voters.addresses import building_key, normalize_address, street_key
 from fieldapp.voters.models import Household, Voter
 
@@ -92,7 +94,7 @@ def _user(db: Session, email: str, name: str, org: Organization, role: str,
     user = db.scalar(sa.select(User).where(User.email == email))
     if user is None:
         user = auth_services.create_user(db, email, report.password, name)
-    auth_services.set_membership(db, user, org, role)
+    chapters.set_membership(db, user, org, role)
     report.logins.append(DemoLogin(email, role, org.slug))
     return user
 

@@ -34,38 +34,3 @@ def list_races() -> None:
 
 
 _add_setup_commands()
-
-
-@click.group()
-def orgs() -> None:
-    """Manage organizations (state chapters)."""
-
-
-@orgs.command("create")
-@click.argument("slug")
-@click.option("--name", required=True, help="The chapter's full name.")
-def create_org(slug: str, name: str) -> None:
-    """Create a chapter with a short SLUG (letters, digits, dashes)."""
-    import re
-    import sys
-
-    from fieldapp.races.models import Organization
-
-    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{1,62}", slug):
-        click.echo("Error: a slug is 2-63 lowercase letters, digits and dashes.", err=True)
-        sys.exit(2)
-    if db.session.scalar(sa.select(Organization.id).where(Organization.slug == slug)):
-        click.echo(f"Error: organization {slug!r} already exists.", err=True)
-        sys.exit(2)
-    db.session.add(Organization(slug=slug, name=name))
-    db.session.commit()
-    click.echo(f"created {slug}")
-
-
-@orgs.command("list")
-def list_orgs() -> None:
-    """List chapters."""
-    from fieldapp.races.models import Organization
-
-    for org in db.session.scalars(sa.select(Organization).order_by(Organization.slug)):
-        click.echo(f"{org.slug}\t{org.name}")

@@ -13,9 +13,10 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from fieldapp.chapters.models import Organization
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
-from fieldapp.races.models import Organization, Race
+from fieldapp.races.models import Race
 from fieldapp.turf.services import MAX_DOORS, MIN_DOORS
 
 FIELDS = ("name", "office", "candidate", "election_date", "ocd_division_id", "door_goal",

@@ -8,11 +8,11 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from fieldapp.chapters.models import Organization
 from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
 from fieldapp.races import scripts, setup
-from fieldapp.races.models import Organization
 from fieldapp.races.services import get_race_by_ref
 from fieldapp.turf.limits import DOORS_RANGE
 

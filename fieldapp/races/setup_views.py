@@ -6,12 +6,12 @@ from flask_login import current_user, login_required
 
 from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
+from fieldapp.chapters.models import Organization
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.races import setup
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import RaceForm
-from fieldapp.races.models import Organization
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 
 from fieldapp.auth import access
 from fieldapp.auth.forms import EmptyForm
-from fieldapp.auth.models import Membership, User
+from fieldapp.auth.models import User
+from fieldapp.chapters.models import Membership
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit

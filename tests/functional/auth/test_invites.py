@@ -7,7 +7,8 @@ import re
 import sqlalchemy as sa
 
 from fieldapp.auth import services
-from fieldapp.auth.models import Invite, Membership
+from fieldapp.auth.models import Invite
+from fieldapp.chapters.models import Membership
 from fieldapp.models_base import utcnow
 from tests import factories
 

@@ -7,8 +7,10 @@ import re
 import sqlalchemy as sa
 
 from fieldapp.auth import services, team
-from fieldapp.auth.models import ApiToken, LoginSession, Membership, PasswordReset, User
+from fieldapp.auth.models import ApiToken, LoginSession, PasswordReset, User
 from fieldapp.canvass.models import DoorKnock
+from fieldapp.chapters import services as chapters
+from fieldapp.chapters.models import Membership
 from fieldapp.models_base import utcnow
 from tests import factories
 
@@ -100,7 +102,7 @@ def test_roles_organizers_manage_volunteers_admins_everyone(db, client, auth):
 
 def test_member_of_two_chapters_needs_both_organizers(db, client, auth):
     _org, volunteer, _raw = _chapter(db)
-    services.set_membership(db, volunteer, factories.org(db, "pa-wfp"), "volunteer")
+    chapters.set_membership(db, volunteer, factories.org(db, "pa-wfp"), "volunteer")
     db.commit()
     auth.login("org@example.org")
     response = client.post(f"/orgs/ny-wfp/members/{volunteer.id}/deactivate")

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.canvass.outcomes import DEFAULT_VAN_RESULT_IDS
+from fieldapp.chapters.models import Organization
 from fieldapp.models_base import utcnow
-from fieldapp.races.models import Organization
 from tests.world import knock
 
 OUTCOMES = ["not_home", "contact", "refused", "moved", "lit_drop", "come_back"]
