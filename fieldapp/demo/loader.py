@@ -20,7 +20,16 @@ from fieldapp.auth.models import User
 from fieldapp.chapters import services as chapters
 from fieldapp.chapters.models import Organization
 from fieldapp.demo import synthetic
-from fieldapp.demo.races import DEMO_RACES, DEMO_SCRIPT, DemoRace
+from fieldapp.demo.activity import add_turfs_and_knocks
+from fieldapp.demo.races import (
+    DEMO_INTRO,
+    DEMO_INTRO_ES,
+    DEMO_RACES,
+    DEMO_SCRIPT,
+    DEMO_SCRIPT_ES,
+    SPANISH_SCRIPT_ORGS,
+    DemoRace,
+)
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.voters.addresses import building_key, normalize_address, street_key
 from fieldapp.voters.models import Household, Voter
@@ -66,9 +75,8 @@ def load_demo(db: Session, households_per_race: int = 3000, seed: int = 2017,
         if has_doors:
             report.skipped.append(race.name)
         else:
-            _script(db, race)
+            _script(db, race, spanish=spec.org_slug in SPANISH_SCRIPT_ORGS)
             _households(db, race, spec, households_per_race, rng)
-            from fieldapp.demo.activity import add_turfs_and_knocks
 
             add_turfs_and_knocks(db, race, organizer, volunteers, rng)
             report.loaded.append(race.name)
@@ -126,11 +134,16 @@ def _race(db: Session, org: Organization, spec: DemoRace) -> Race:
     return race
 
 
-def _script(db: Session, race: Race) -> None:
-    """Support 1-5, top issue, volunteer ask."""
+def _script(db: Session, race: Race, spanish: bool = False) -> None:
+    """Support 1-5, top issue, volunteer ask; with an intro and its Spanish when `spanish`."""
+    if spanish:
+        race.script_intro, race.script_intro_es = DEMO_INTRO, DEMO_INTRO_ES
     for position, (key, text, choices) in enumerate(DEMO_SCRIPT):
-        question = SurveyQuestion(race=race, key=key, position=position, text=text, kind="choice")
-        question.choices = [SurveyChoice(position=i, value=value, label=label)
+        text_es, labels_es = DEMO_SCRIPT_ES[key] if spanish else ("", {})
+        question = SurveyQuestion(race=race, key=key, position=position, text=text, kind="choice",
+                                  text_es=text_es)
+        question.choices = [SurveyChoice(position=i, value=value, label=label,
+                                         label_es=labels_es.get(value, ""))
                             for i, (value, label) in enumerate(choices)]
         db.add(question)
     db.flush()

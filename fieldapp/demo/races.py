@@ -60,3 +60,21 @@ DEMO_SCRIPT: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("volunteer", "Would you volunteer with us?",
      (("yes", "Yes"), ("maybe", "Maybe"), ("no", "No"))),
 )
+
+# The Philadelphia chapter canvasses Spanish-speaking blocks: its demo script is bilingual, so
+# `make demo` shows the editor's Spanish fields and the phone's English / Español switch.
+SPANISH_SCRIPT_ORGS = frozenset({"pa-wfp"})
+DEMO_INTRO = ("Hi, I'm a volunteer with the Working Families Party. We're talking with "
+              "neighbours about the election. Do you have a minute?")
+DEMO_INTRO_ES = ("Hola, soy voluntario del Working Families Party. Estamos hablando con los "
+                 "vecinos sobre la elección. ¿Tiene un minuto?")
+# key -> (question in Spanish, {answer value: answer in Spanish}); the 1-5 answers need none.
+DEMO_SCRIPT_ES: dict[str, tuple[str, dict[str, str]]] = {
+    "support": ("¿Qué tan probable es que apoye a nuestro candidato? (1 = nada, 5 = seguro)", {}),
+    "top_issue": ("¿Cuál es el tema más importante para su familia?",
+                  {"jobs": "Trabajo y salarios", "schools": "Escuelas",
+                   "housing": "Vivienda y renta", "health": "Salud",
+                   "justice": "Justicia penal", "other": "Otro"}),
+    "volunteer": ("¿Le gustaría ser voluntario con nosotros?",
+                  {"yes": "Sí", "maybe": "Tal vez", "no": "No"}),
+}

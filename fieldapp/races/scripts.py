@@ -34,8 +34,8 @@ DEFAULT_CHOICES = {
 }
 # Given to the default answers when their question has a Spanish text.
 DEFAULT_CHOICES_ES = {
-    "scale": ["1 - Apoyo firme", "2 - Apoyo", "3 - Indeciso", "4 - En contra",
-              "5 - Muy en contra"],
+    "scale": ["1 - Apoya totalmente", "2 - Se inclina a apoyar", "3 - Indeciso",
+              "4 - Se inclina en contra", "5 - Totalmente en contra"],
     "yesno": ["Sí", "No"],
 }
 SPANISH_TOO = "English is required: write it too (the Spanish is optional)"

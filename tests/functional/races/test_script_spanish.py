@@ -185,3 +185,18 @@ def test_api_script_and_walk_list_carry_both_languages(client, db, world):
     sent = client.post("/api/v1/knocks", headers=world.headers("vol1"), json=knock(
         world.doors[0], "contact", answers={str(question["id"]): first["id"]}))
     assert sent.status_code in (200, 201), sent.json
+
+
+def test_demo_philadelphia_script_is_bilingual_and_passes_the_editors_rules(db):
+    from fieldapp.demo.loader import _script
+    from fieldapp.demo.races import DEMO_RACES, SPANISH_SCRIPT_ORGS
+
+    assert SPANISH_SCRIPT_ORGS.issubset(spec.org_slug for spec in DEMO_RACES)
+    race = _race(db)
+    _script(db, race, spanish=True)
+    db.commit()
+    exported = scripts.export_script(db.get(Race, race.id))
+    assert exported["intro_es"].startswith("Hola") and exported["intro"].startswith("Hi")
+    assert all(q["text_es"] for q in exported["questions"])
+    assert [c["label_es"] for c in exported["questions"][2]["choices"]] == ["Sí", "Tal vez", "No"]
+    scripts.save_script(db, db.get(Race, race.id), exported)  # valid as the editor sees it
