@@ -7,13 +7,14 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 CHROMIUM ?= /usr/bin/chromium
 
-.PHONY: demo test lint venv test-venv chromium bench serve clean help
+.PHONY: demo test lint venv test-venv chromium bench serve clean help translations
 
 help:
 	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install with test extras and run the whole suite (PostgreSQL too if FIELDAPP_TEST_DATABASE_URL is set)"
 	@echo "make lint   - ruff (Python) and ESLint (static/js, pinned, installed outside the repository)"
 	@echo "make bench  - run every benchmark in benchmarks/ (prints JSON)"
+	@echo "make translations - extract strings into the Spanish catalogue and compile it (README: Languages)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +71,10 @@ lint: test-venv
 	    --no-fund --prefix "$(ESLINT_DIR)" eslint@$(ESLINT_VERSION); } && \
 	  "$(ESLINT)" --max-warnings 0 static/js && echo "ESLint: static/js passed"; \
 	fi
+
+# Extract every marked string (babel.cfg), merge into each language's .po, compile the .mo.
+translations: venv
+	$(FLASK) i18n update
 
 bench: test-venv
 	@for script in benchmarks/*.py; do echo "== $$script"; $(BIN)/python $$script --quick || exit 1; done
