@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
-from fieldapp.auth import access
 from fieldapp.extensions import db
 from fieldapp.voters.locations import set_manual_location
 from fieldapp.voters.models import Household

@@ -6,8 +6,8 @@ from typing import Any
 from flask import jsonify, url_for
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.blueprint import bp
-from fieldapp.auth import access
 from fieldapp.extensions import db
 from fieldapp.jobs import kinds
 from fieldapp.jobs.models import Job

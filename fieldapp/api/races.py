@@ -7,10 +7,10 @@ import json
 from flask import jsonify, url_for
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
 from fieldapp.api.jobs import job_json
-from fieldapp.auth import access
 from fieldapp.chapters.models import Organization
 from fieldapp.errors import Conflict, DomainError
 from fieldapp.extensions import db

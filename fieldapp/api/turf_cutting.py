@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from flask import jsonify, request, url_for
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
 from fieldapp.api.jobs import job_json
-from fieldapp.auth import access
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit

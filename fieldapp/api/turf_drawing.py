@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import jsonify, url_for
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.auth import json_body
 from fieldapp.api.blueprint import bp
-from fieldapp.auth import access
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.turf import manual

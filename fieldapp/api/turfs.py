@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import jsonify
 from flask_login import current_user
 
+from fieldapp import access
 from fieldapp.api.blueprint import bp
-from fieldapp.auth import access
 from fieldapp.canvass.walk_list import walk_list
 from fieldapp.extensions import db
 

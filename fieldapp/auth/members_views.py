@@ -7,7 +7,8 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access, services
+from fieldapp import access
+from fieldapp.auth import services
 from fieldapp.auth.blueprint import bp
 from fieldapp.auth.forms import EmptyForm, InviteForm, RoleForm
 from fieldapp.auth.models import Invite

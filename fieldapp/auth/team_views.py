@@ -6,7 +6,8 @@ import datetime as dt
 from flask import current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user, login_required, logout_user
 
-from fieldapp.auth import access, team
+from fieldapp import access
+from fieldapp.auth import team
 from fieldapp.auth.blueprint import bp
 from fieldapp.auth.forms import ChangePasswordForm, EmptyForm, NewPasswordForm, RoleForm
 from fieldapp.errors import DomainError

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.canvass import held as held_knocks
 from fieldapp.canvass.blueprint import bp

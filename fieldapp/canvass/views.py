@@ -13,7 +13,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.canvass import services
 from fieldapp.canvass.blueprint import bp
 from fieldapp.canvass.worker import worker_script

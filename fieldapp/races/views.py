@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import current_app, render_template
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS

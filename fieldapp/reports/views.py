@@ -6,7 +6,7 @@ import logging
 from flask import Response, jsonify, render_template, stream_with_context, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.canvass.outcomes import BY_CODE
 from fieldapp.extensions import db
 from fieldapp.map_pages import map_fragment, map_response

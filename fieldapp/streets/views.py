@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.body_limits import accepts_upload
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_form_upload

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fieldapp.auth import access
 from fieldapp.auth.models import User
+from fieldapp.chapters.services import managed_org_ids
 from fieldapp.errors import DomainError, Forbidden
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
@@ -49,7 +49,7 @@ def selected_turfs(db: Session, user: User, race: Race, raw_ids: Iterable) -> li
     if len(turfs) != len(ids):
         raise DomainError("Some of the picked turfs no longer exist: reload the list.",
                           {"turf": "unknown turf"})
-    managed = access.managed_org_ids(user)
+    managed = managed_org_ids(user)
     if any(t.race.organization_id not in managed for t in turfs):
         raise Forbidden("Some of the picked turfs belong to another chapter: nothing was changed.")
     strays = [t.name for t in turfs if t.race_id != race.id]

@@ -6,7 +6,7 @@ import numpy as np
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db

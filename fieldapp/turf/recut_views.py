@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.canvass.outcomes import OUTCOMES
 from fieldapp.errors import DomainError

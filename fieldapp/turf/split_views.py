@@ -10,7 +10,7 @@ import functools
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.errorhandlers import wants_json
 from fieldapp.errors import DomainError, Forbidden, NotFound

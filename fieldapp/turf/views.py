@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.auth.models import User
 from fieldapp.chapters.models import Membership

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_login import current_user, login_required
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.extensions import db
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment

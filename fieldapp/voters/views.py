@@ -5,7 +5,7 @@ from flask import Response, flash, redirect, render_template, request, stream_wi
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
-from fieldapp.auth import access
+from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound

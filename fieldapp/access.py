@@ -1,27 +1,60 @@
-"""Who may see what: the one place views and the API ask, object by object.
+"""Who may see what: the one place views, the API and the CLI ask, object by object.
 
-Every function takes the acting user and raises NotFound or Forbidden; nothing here reads
-the request, so the same checks serve pages, the API and the CLI.
+The policy sits above the domains: it reads chapters' memberships, races, turfs and their
+assignments, doors and jobs, and no domain imports it (only views, API resources and
+commands do). The `can_*` predicates answer yes or no; the `require_*` and `*_for_*`
+functions raise NotFound or Forbidden, and the latter return the object checked. Nothing
+here reads the request.
 """
 from __future__ import annotations
+
+from typing import TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.chapters.models import MANAGER_ROLES, Organization
+from fieldapp.chapters.models import Organization
+from fieldapp.chapters.services import managed_org_ids
 from fieldapp.errors import Forbidden, NotFound
+from fieldapp.jobs.models import Job
 from fieldapp.races.models import Race
+from fieldapp.turf.models import Assignment, Turf
+from fieldapp.voters.models import Household
+
+__all__ = [
+    "can_manage", "can_manage_race", "can_walk_turf", "household_for_manager", "is_manager",
+    "job_for_manager", "managed_org_ids", "organization_for_manager", "race_for_manager",
+    "races_for_manager", "require_admin_of", "require_manager_of", "require_some_manager",
+    "turf_for_manager", "turf_for_user",
+]
+
+RaceObject = TypeVar("RaceObject", Household, Job)  # objects that belong to one race
 
 
-def managed_org_ids(user: User) -> set[int]:
-    """Organizations where user is an admin or organizer."""
-    return {m.organization_id for m in user.memberships if m.role in MANAGER_ROLES}
+def can_manage(user: User, organization_id: int) -> bool:
+    """True when user is an admin or organizer of this organization."""
+    return organization_id in managed_org_ids(user)
+
+
+def can_manage_race(user: User, race: Race) -> bool:
+    """True when user organizes the race's chapter."""
+    return can_manage(user, race.organization_id)
 
 
 def is_manager(user: User) -> bool:
     """True when user organizes at least one chapter."""
     return bool(managed_org_ids(user))
+
+
+def can_walk_turf(db: Session, user: User, turf: Turf) -> bool:
+    """True for organizers of the turf's race, and for a volunteer holding the (active) turf."""
+    if can_manage_race(user, turf.race):
+        return True
+    held = db.scalar(sa.select(Assignment.id).where(
+        Assignment.turf_id == turf.id, Assignment.volunteer_id == user.id,
+        Assignment.status == "active"))
+    return held is not None and turf.status == "active"
 
 
 def require_some_manager(user: User) -> None:
@@ -32,7 +65,7 @@ def require_some_manager(user: User) -> None:
 
 def require_manager_of(user: User, organization_id: int) -> None:
     """Raise Forbidden unless user organizes this organization."""
-    if organization_id not in managed_org_ids(user):
+    if not can_manage(user, organization_id):
         raise Forbidden("Only this chapter's organizers can do that.")
 
 
@@ -71,31 +104,18 @@ def races_for_manager(db: Session, user: User, include_archived: bool = False) -
     return list(db.scalars(query.order_by(Race.election_date.desc().nulls_last(), Race.name)))
 
 
-def turf_for_user(db: Session, user: User, turf_id: int):
+def turf_for_user(db: Session, user: User, turf_id: int) -> Turf:
     """A turf user may walk or manage: organizers of its race, or a volunteer holding it."""
-    from fieldapp.turf.models import Assignment, Turf
-
     turf = db.get(Turf, turf_id)
     if turf is None:
         raise NotFound("No such turf.")
-    if turf.race.organization_id in managed_org_ids(user):
-        return turf
-    held = db.scalar(
-        sa.select(Assignment.id).where(
-            Assignment.turf_id == turf.id,
-            Assignment.volunteer_id == user.id,
-            Assignment.status == "active",
-        )
-    )
-    if held is None or turf.status != "active":
+    if not can_walk_turf(db, user, turf):
         raise Forbidden("This turf is not assigned to you.")
     return turf
 
 
-def turf_for_manager(db: Session, user: User, turf_id: int):
+def turf_for_manager(db: Session, user: User, turf_id: int) -> Turf:
     """A turf whose race user organizes."""
-    from fieldapp.turf.models import Turf
-
     turf = db.get(Turf, turf_id)
     if turf is None:
         raise NotFound("No such turf.")
@@ -103,7 +123,8 @@ def turf_for_manager(db: Session, user: User, turf_id: int):
     return turf
 
 
-def _of_managed_race(db: Session, user: User, model, object_id: int, missing: str):
+def _of_managed_race(db: Session, user: User, model: type[RaceObject], object_id: int,
+                     missing: str) -> RaceObject:
     """An object with a race_id, if user organizes that race's chapter."""
     found = db.get(model, object_id)
     if found is None:
@@ -112,15 +133,11 @@ def _of_managed_race(db: Session, user: User, model, object_id: int, missing: st
     return found
 
 
-def household_for_manager(db: Session, user: User, household_id: int):
+def household_for_manager(db: Session, user: User, household_id: int) -> Household:
     """A door whose race user organizes."""
-    from fieldapp.voters.models import Household
-
     return _of_managed_race(db, user, Household, household_id, "No such household.")
 
 
-def job_for_manager(db: Session, user: User, job_id: int):
+def job_for_manager(db: Session, user: User, job_id: int) -> Job:
     """A background job of a race user organizes (its files and reports are the chapter's)."""
-    from fieldapp.jobs.models import Job
-
     return _of_managed_race(db, user, Job, job_id, "No such job.")
