@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from fieldapp.extensions import db
 from fieldapp.races.models import Race
-from fieldapp.races.services import race_figures
+from fieldapp.reports.figures import race_figures
 
 
 @click.group()

@@ -9,9 +9,9 @@ from fieldapp.auth.forms import EmptyForm
 from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import latest_jobs
-from fieldapp.races import services
 from fieldapp.races.blueprint import bp
 from fieldapp.races.setup import setup_checklist
+from fieldapp.reports.figures import race_figures
 from fieldapp.voters.geocoding import geocoder_configured
 
 
@@ -23,7 +23,7 @@ def index():
     every = access.races_for_manager(db.session, current_user, include_archived=True)
     races = [race for race in every if race.is_active]
     archived = [race for race in every if not race.is_active]
-    figures = services.race_figures(db.session, [race.id for race in races])
+    figures = race_figures(db.session, [race.id for race in races])
     return render_template("races/index.html", races=races, archived=archived, figures=figures)
 
 
@@ -32,7 +32,7 @@ def index():
 def detail(race_id: int):
     """One race: its figures, its background jobs, its district, its script."""
     race = access.race_for_manager(db.session, current_user, race_id)
-    figures = services.race_figures(db.session, [race.id])[race.id]
+    figures = race_figures(db.session, [race.id])[race.id]
     return render_template("races/detail.html", race=race, figures=figures,
                            jobs=latest_jobs(db.session, race.id), kinds=KINDS,
                            can_geocode=geocoder_configured(current_app.config),
