@@ -1,0 +1,88 @@
+"""A volunteer who chose Spanish walks on a 360-px phone: the server's words and the scripts'
+words (walk list, sync bar, toast, offline outbox) are Spanish, and the pages stay accessible.
+
+The script's own Spanish and the switch at the door are tested in the script's Chromium test;
+this one is the app around it.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests import factories
+from tests.e2e.a11y import axe_violations, low_contrast, small_targets
+from tests.e2e.conftest import login, set_offline
+
+VOLUNTEER = "caminante@example.org"
+
+
+@pytest.fixture
+def app_config(app_config):
+    """No tile server: nothing leaves the live server."""
+    return {**app_config, "FIELDAPP_TILES_URL": ""}
+
+
+@pytest.fixture
+def turf(db):
+    """Eight doors held by a volunteer whose account says Spanish."""
+    organization = factories.org(db)
+    race = factories.race(db, organization, "NY race")
+    doors = factories.households(db, race, 8, voters_each=2)
+    area = factories.turf(db, race, doors, "Main St")
+    volunteer = factories.user(db, VOLUNTEER, organization, "volunteer")
+    volunteer.language = "es"
+    factories.assign(db, area, volunteer)
+    db.commit()
+    return {"id": area.id}
+
+
+def test_walk_list_and_sync_bar_in_spanish_offline_and_back(db, phone, turf):
+    page = phone.new_page()
+    login(page, VOLUNTEER)  # the browser says English (Playwright's default en-US): the account wins
+    assert page.evaluate("document.documentElement.lang") == "es"
+    page.wait_for_function("() => window.fieldapp && window.fieldapp.offlineReady", timeout=10_000)
+    assert "0 / 8 puertas" in page.inner_text("#turf-list")  # drawn by turfs.js
+    assert page.inner_text("h1") == "Mis zonas"
+
+    page.goto(f"/walk/{turf['id']}")
+    page.wait_for_function("() => window.fieldapp && window.fieldapp.offlineReady", timeout=10_000)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.inner_text("#turf-progress").startswith("0 de 8 puertas tocadas")  # walk.js
+    assert page.text_content("#next-door-button .next-label") == "Próxima puerta · #1"
+    assert page.inner_text("#next-door-button .next-action") == "Toque para anotar esta puerta"
+    assert page.inner_text("#sync-now") == "Enviar ahora"
+    assert page.inner_text("#outbox-label") == "toques esperando para enviarse"
+    assert page.locator(".door-status").first.inner_text() == "Pendiente"
+
+    page.click("#next-door-button")
+    assert page.inner_text("#outcome-grid [data-outcome=not_home]") == "No contestó"
+    assert page.inner_text("#outcome-grid [data-outcome=contact]") == "Habló con"
+    assert axe_violations(page) == []  # the open door sheet, in Spanish
+
+    set_offline(phone, True)
+    page.click("#outcome-grid [data-outcome=not_home]")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '1'")
+    assert page.inner_text("#toast-text").startswith("Guardado: No contestó en ")
+    assert page.inner_text("#undo") == "Deshacer"
+    assert page.inner_text("#outbox-label") == "toque esperando para enviarse"  # tn(): one
+    assert page.inner_text("#sync-status") == "Sin conexión: los toques se guardan en este teléfono."
+    assert page.locator(".door-status").first.inner_text() == "No contestó"
+
+    set_offline(phone, False)
+    page.click("#sync-now")
+    page.wait_for_function("() => document.getElementById('outbox-count').textContent === '0'",
+                           timeout=10_000)
+    assert page.inner_text("#sync-status").startswith("Todo enviado a las ")
+
+
+def test_spanish_phone_pages_meet_wcag_and_the_phone_rules(db, phone, turf):
+    page = phone.new_page()
+    page.set_extra_http_headers({"Accept-Language": "es-MX,es;q=0.9"})
+    page.goto("/login")
+    assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.inner_text("h1") == "Iniciar sesión"
+    failures = {"login": axe_violations(page) + low_contrast(page) + small_targets(page)}
+    login(page, VOLUNTEER)
+    page.goto(f"/walk/{turf['id']}")
+    page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
+    failures["walk"] = axe_violations(page) + low_contrast(page) + small_targets(page)
+    assert {k: v for k, v in failures.items() if v} == {}
