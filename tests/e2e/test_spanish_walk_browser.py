@@ -61,17 +61,29 @@ def test_spanish_walk_offline_and_a_language_switch_at_the_door(db, phone, spani
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     page.wait_for_function("() => window.fieldapp.offlineReady", timeout=10_000)
     assert page.evaluate("document.documentElement.lang") == "es"
+    assert page.inner_text("#sync-now") == "Enviar ahora"  # the app's own words in Spanish
     set_offline(phone, True)
 
     # Door 1: not home, in Spanish, with no signal.
     log_not_home(page)
     wait_queued(page, 1)
+    # Reopened with no signal: the page, its Spanish words and the bilingual script all come
+    # from what the phone kept.
+    page.reload()
+    page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
+    wait_queued(page, 1)
+    assert page.evaluate("document.documentElement.lang") == "es"
 
     # Door 2: a conversation. The script opens in Spanish, the volunteer's language.
     page.wait_for_function("() => !window.fieldapp.walk.guarded()")
     page.click("#next-door-button")
+    assert page.inner_text("#outcome-grid [data-outcome=not_home]") == "No contestó"
+    assert page.inner_text("#outcome-grid [data-outcome=contact]") == "Habló con"
     page.click("#outcome-grid [data-outcome=contact]")
     page.wait_for_selector("#talk-form:not([hidden])")
+    assert "¿Con quién habló?" in page.inner_text("#talk-voters")
+    toggle = page.get_attribute(".script-lang", "aria-labelledby")
+    assert page.inner_text(f"#{toggle}") == "Idioma del guion"
     page.click("#talk-voters .talk-voter >> nth=0")
     assert page.get_attribute(".script-lang-es", "aria-pressed") == "true"
     assert page.get_attribute(".script-lang-en", "aria-pressed") == "false"
