@@ -179,9 +179,9 @@ def _store_race(data: CoverageMapData, raw: dict, folder: Path):
     os.environ.setdefault("FIELDAPP_INSTANCE_PATH", str(folder / "instance"))
     from fieldapp import create_app
     from fieldapp.auth.models import User
-    from fieldapp.canvass.models import DoorKnock
     from fieldapp.chapters.models import Organization
     from fieldapp.extensions import db
+    from fieldapp.knocklog.models import DoorKnock
     from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
     from fieldapp.turf.models import Turf
     from fieldapp.voters.models import Household

@@ -68,7 +68,7 @@ def _finish_config(app: Flask) -> None:
 
 def register_template_globals(app: Flask) -> None:
     """Helpers every template may call."""
-    from fieldapp.canvass.outcomes import BY_CODE, OUTCOMES
+    from fieldapp.knocklog.outcomes import BY_CODE, OUTCOMES
     from fieldapp.qr import qr_svg
 
     app.jinja_env.globals.update(qr_svg=qr_svg, OUTCOMES=OUTCOMES, OUTCOME_BY_CODE=BY_CODE)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from fieldapp.api.blueprint import bp
-from fieldapp.canvass.outcomes import OUTCOME_CODES
+from fieldapp.knocklog.outcomes import OUTCOME_CODES
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
 

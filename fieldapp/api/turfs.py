@@ -6,8 +6,8 @@ from flask_login import current_user
 
 from fieldapp import access
 from fieldapp.api.blueprint import bp
-from fieldapp.canvass.walk_list import walk_list
 from fieldapp.extensions import db
+from fieldapp.turf.walk_list import walk_list
 
 
 @bp.get("/turfs/<int:turf_id>")

@@ -19,9 +19,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.models import HeldKnock
 from fieldapp.chapters.models import MANAGER_ROLES, Membership
 from fieldapp.errors import DomainError
+from fieldapp.knocklog.models import HeldKnock
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
 

@@ -15,8 +15,8 @@ from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
 from fieldapp.canvass import held as held_knocks
 from fieldapp.canvass.blueprint import bp
-from fieldapp.canvass.models import HeldKnock
 from fieldapp.extensions import db
+from fieldapp.knocklog.models import HeldKnock
 
 PAGE = 200  # held knocks listed at once; bulk decisions act on the ones listed
 

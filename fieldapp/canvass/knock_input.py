@@ -12,7 +12,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from fieldapp.canvass.outcomes import CONTACT_CODES, OUTCOME_CODES
+from fieldapp.knocklog.outcomes import CONTACT_CODES, OUTCOME_CODES
 
 MAX_FUTURE = dt.timedelta(minutes=5)
 # The clock-skew window: a knock is judged by its device time, so that time must be plausible.

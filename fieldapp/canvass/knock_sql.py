@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from fieldapp.canvass.knock_input import VOID
-from fieldapp.canvass.models import DoorKnock, HeldKnock
 from fieldapp.chapters.models import MANAGER_ROLES, Membership
 from fieldapp.fastsql.direct import DirectStatement
+from fieldapp.knocklog.models import DoorKnock, HeldKnock
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.turf.membership import DoorTurfSpan
 from fieldapp.turf.models import Assignment, Turf

@@ -16,7 +16,7 @@ import sqlalchemy.dialects.postgresql
 import sqlalchemy.dialects.sqlite
 
 from fieldapp.canvass.knock_input import KnockInput
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.voters.models import Household, Voter
 
 VOTER = Voter.__table__

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fieldapp.canvass.outcomes import OUTCOMES as _OUTCOMES
+from fieldapp.knocklog.outcomes import OUTCOMES as _OUTCOMES
 
 #: Door outcome codes, in the order the maps index them (index 0 is the first code), from
-#: fieldapp.canvass.outcomes, the one declaration of outcomes.
+#: fieldapp.knocklog.outcomes, the one declaration of outcomes.
 OUTCOMES: tuple[str, ...] = tuple(o.code for o in _OUTCOMES)
 NOT_KNOCKED = None  # a door's outcome before anyone knocked
 

@@ -143,7 +143,7 @@ class ArchiveImpact:
 
 def archive_impact(db: Session, race: Race) -> ArchiveImpact:
     """Active turfs and assigned volunteers that leave the phones; knocks that stay."""
-    from fieldapp.canvass.models import DoorKnock
+    from fieldapp.knocklog.models import DoorKnock
     from fieldapp.turf.models import Assignment, Turf
 
     turfs = db.scalar(sa.select(sa.func.count()).select_from(Turf).where(

@@ -16,10 +16,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, aliased
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.models import DoorKnock
-from fieldapp.canvass.outcomes import DEFAULT_VAN_RESULT_IDS, VAN_CONTACT_TYPE_WALK
 from fieldapp.canvass.talk import people_of
 from fieldapp.csv_safe import csv_line
+from fieldapp.knocklog.models import DoorKnock
+from fieldapp.knocklog.outcomes import DEFAULT_VAN_RESULT_IDS, VAN_CONTACT_TYPE_WALK
 from fieldapp.races.models import Race, SurveyChoice, SurveyQuestion
 from fieldapp.reports.progress import live_knocks
 from fieldapp.turf.models import Turf

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fieldapp.canvass.outcomes import CONTACT_CODES
+from fieldapp.knocklog.outcomes import CONTACT_CODES
 from fieldapp.voters.models import Household
 
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.maps import (
     ContactPoints,
     CoverageMapData,

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.canvass.knock_sql import live_knocks as _live_knocks
-from fieldapp.canvass.models import DoorKnock
-from fieldapp.canvass.outcomes import CONTACT_CODES, OUTCOME_CODES
+from fieldapp.knocklog.models import DoorKnock
+from fieldapp.knocklog.outcomes import CONTACT_CODES, OUTCOME_CODES
 from fieldapp.races.models import Race, SurveyQuestion
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household

@@ -7,8 +7,8 @@ from flask import Response, jsonify, render_template, stream_with_context, url_f
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.canvass.outcomes import BY_CODE
 from fieldapp.extensions import db
+from fieldapp.knocklog.outcomes import BY_CODE
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
 from fieldapp.maps.assets import geoman_urls

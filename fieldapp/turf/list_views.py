@@ -22,6 +22,7 @@ from fieldapp.turf import bulk, listing
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, CutForm
 from fieldapp.turf.models import Turf
+from fieldapp.turf.walk_list import walk_list
 
 MAP_TURFS = 3000
 
@@ -124,8 +125,6 @@ def _confirm(race, turfs: list[Turf], action: str, ending: list[bulk.Ending]):
 @login_required
 def print_sheets(race_id: int):
     """Walk sheets of several turfs as one print page (one turf a printed page)."""
-    from fieldapp.canvass.walk_list import walk_list
-
     race = access.race_for_manager(db.session, current_user, race_id)
     raw = [part for part in request.args.get("ids", "").split(",") if part.strip()]
     turfs = bulk.selected_turfs(db.session, current_user, race, raw)

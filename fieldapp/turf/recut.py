@@ -28,9 +28,9 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.models import DoorKnock
-from fieldapp.canvass.outcomes import BY_CODE
 from fieldapp.errors import DomainError
+from fieldapp.knocklog.models import DoorKnock
+from fieldapp.knocklog.outcomes import BY_CODE
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
 from fieldapp.turf.models import Assignment, Turf

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 
 from fieldapp import access
 from fieldapp.auth.forms import EmptyForm
-from fieldapp.canvass.outcomes import OUTCOMES
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit
+from fieldapp.knocklog.outcomes import OUTCOMES
 from fieldapp.turf import services
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.jobs import start_turf_cut

@@ -17,9 +17,9 @@ from shapely.geometry import shape
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
-from fieldapp.canvass.models import DoorKnock
 from fieldapp.errors import DomainError
 from fieldapp.i18n.marks import N_
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS

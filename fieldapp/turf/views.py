@@ -23,6 +23,7 @@ from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.limits import MAX_DOORS as MAX_TURF_DOORS
 from fieldapp.turf.limits import MIN_DOORS as MIN_TURF_DOORS
 from fieldapp.turf.models import Turf
+from fieldapp.turf.walk_list import walk_list
 
 
 def _members(organization_id: int) -> list[tuple[int, str]]:
@@ -105,8 +106,6 @@ def detail(turf_id: int):
 def sheet(turf_id: int):
     """The printable walk sheet: doors in walk order with voters, outcome boxes, the script."""
     turf = access.turf_for_user(db.session, current_user, turf_id)
-    from fieldapp.canvass.walk_list import walk_list
-
     data = walk_list(db.session, turf)
     return map_response("turf/sheet.html", turf=turf, data=data,
                         map=_turf_map(turf, height="100%", interactive=False))

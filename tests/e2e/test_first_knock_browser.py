@@ -11,7 +11,7 @@ import time
 
 import sqlalchemy as sa
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.races.models import Race
 from tests import factories
 from tests.e2e.conftest import PHONE, login

@@ -83,7 +83,7 @@ def test_a_poisoned_item_is_set_aside_and_the_rest_sync(db, phone, turf):  # noq
 
 
 def test_send_for_review_stores_the_set_aside_item(db, phone, turf):  # noqa: F811
-    from fieldapp.canvass.models import HeldKnock
+    from fieldapp.knocklog.models import HeldKnock
 
     page = open_walk(phone, turf["id"])
     page.route("**/api/v1/knocks/batch", lambda route: route.fulfill(

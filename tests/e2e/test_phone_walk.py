@@ -11,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from tests import factories
 from tests.e2e.conftest import login, set_offline
 

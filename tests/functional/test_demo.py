@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.races.models import Race
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household, Voter

@@ -8,7 +8,7 @@ import threading
 
 import sqlalchemy as sa
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.voters.models import Household
 from tests.world import knock
 

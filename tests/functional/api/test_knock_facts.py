@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from fieldapp.canvass import held as held_knocks
-from fieldapp.canvass.models import DoorKnock, HeldKnock
+from fieldapp.knocklog.models import DoorKnock, HeldKnock
 from fieldapp.models_base import utcnow
 from fieldapp.turf import services as turf_services
 from fieldapp.turf.membership import DoorTurfSpan, set_door_turf

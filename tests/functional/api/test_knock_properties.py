@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fieldapp.api.openapi import DOCUMENT
-from fieldapp.canvass.outcomes import OUTCOME_CODES
+from fieldapp.knocklog.outcomes import OUTCOME_CODES
 from tests.world import knock
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True,

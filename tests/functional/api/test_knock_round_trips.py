@@ -8,9 +8,9 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.fastsql import engine as database
 from fieldapp.canvass import knock_store
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.fastsql import engine as database
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.models_base import utcnow
 from fieldapp.voters.models import Household, Voter
 from tests.world import knock

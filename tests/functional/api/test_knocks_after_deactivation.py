@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 from fieldapp.auth import team
 from fieldapp.auth.models import ApiToken
-from fieldapp.canvass.models import DoorKnock, HeldKnock
+from fieldapp.knocklog.models import DoorKnock, HeldKnock
 from fieldapp.models_base import utcnow
 from tests import factories
 from tests.functional.api.test_knock_facts import _backdate

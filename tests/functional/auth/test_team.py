@@ -8,9 +8,9 @@ import sqlalchemy as sa
 
 from fieldapp.auth import services, team
 from fieldapp.auth.models import ApiToken, LoginSession, PasswordReset, User
-from fieldapp.canvass.models import DoorKnock
 from fieldapp.chapters import services as chapters
 from fieldapp.chapters.models import Membership
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.models_base import utcnow
 from tests import factories
 

@@ -8,7 +8,7 @@ import uuid
 
 import sqlalchemy as sa
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.races.models import SurveyQuestion
 from fieldapp.voters.models import Voter
 from tests.world import knock

@@ -8,8 +8,8 @@ import uuid
 import pytest
 import sqlalchemy as sa
 
-from fieldapp.canvass.outcomes import DEFAULT_VAN_RESULT_IDS
 from fieldapp.chapters.models import Organization
+from fieldapp.knocklog.outcomes import DEFAULT_VAN_RESULT_IDS
 from fieldapp.models_base import utcnow
 from tests.world import knock
 

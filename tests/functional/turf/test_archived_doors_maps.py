@@ -4,7 +4,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from shapely.geometry import Point, shape
 
-from fieldapp.canvass.models import DoorKnock
+from fieldapp.knocklog.models import DoorKnock
 from fieldapp.models_base import utcnow
 from fieldapp.reports.map_data import coverage_map_data, turf_map_data
 from fieldapp.turf import outside, services

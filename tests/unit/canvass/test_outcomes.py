@@ -1,4 +1,4 @@
-"""Door outcomes are declared once (fieldapp/canvass/outcomes.py); every rendering derives."""
+"""Door outcomes are declared once (fieldapp/knocklog/outcomes.py); every rendering derives."""
 from __future__ import annotations
 
 import json
@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from jinja2 import Environment, FileSystemLoader
 
-from fieldapp.canvass import outcomes
+from fieldapp.knocklog import outcomes
 from fieldapp.maps import encode, palette
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -44,13 +44,13 @@ def test_adding_an_outcome_needs_only_outcomes_py():
     script = textwrap.dedent(f"""
         import json, sys, types
         import numpy as np
-        source = open({str(ROOT / "fieldapp/canvass/outcomes.py")!r}).read()
+        source = open({str(ROOT / "fieldapp/knocklog/outcomes.py")!r}).read()
         entry = '    Outcome("lit_drop", "Lit dropped", "Lit Drop", 23, "#f0e442"),\\n'
         assert entry in source
         source = source.replace(entry, entry + '    Outcome("spanish", "Spanish speaker", '
                                 '"Spanish", 31, "#117733", "#ffffff"),\\n')
-        import fieldapp.canvass
-        module = types.ModuleType("fieldapp.canvass.outcomes")
+        import fieldapp.knocklog
+        module = types.ModuleType("fieldapp.knocklog.outcomes")
         module.__file__ = "outcomes.py"
         sys.modules[module.__name__] = module
         exec(compile(source, "outcomes.py", "exec"), module.__dict__)

@@ -23,7 +23,7 @@ VOLUNTEER_FACING = (
     "fieldapp/templates/auth/reset.html",
     "fieldapp/templates/errors/",
     "fieldapp/templates/turf/sheet.html",
-    "fieldapp/canvass/outcomes.py",
+    "fieldapp/knocklog/outcomes.py",
     "fieldapp/canvass/views.py",
     "fieldapp/auth/views.py",
     "fieldapp/auth/forms.py",
