@@ -14,6 +14,7 @@ from fieldapp.i18n.catalogue import js_messages, placeholders, po_path, problems
 VOLUNTEER_FACING = (
     "static/js/phone/",
     "fieldapp/templates/base.html",
+    "fieldapp/templates/about_data.html",
     "fieldapp/templates/canvass/_",
     "fieldapp/templates/canvass/my_turfs.html",
     "fieldapp/templates/canvass/walk.html",
@@ -65,8 +66,9 @@ def test_every_volunteer_string_is_translated_in_spanish(volunteer_strings, span
         "\n".join(missing)
 
 
-def test_spanish_catalogue_has_no_fuzzy_empty_or_broken_entries(spanish):
-    assert problems(spanish) == []
+def test_spanish_catalogue_has_no_fuzzy_or_broken_entries(spanish):
+    """Organizer strings may wait for their Spanish (they show English); none may be broken."""
+    assert problems(spanish, untranslated_ok=True) == []
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -94,6 +96,14 @@ def test_a_broken_translation_fails_the_check(msgid, msgstr, complaint):
     catalog.add(msgid, msgstr)
     found = problems(catalog)
     assert len(found) == 1 and complaint in found[0] and repr(msgid) in found[0]
+
+
+def test_untranslated_may_be_allowed_but_half_a_plural_never():
+    catalog = Catalog(locale="es")
+    catalog.add("Races", "")
+    catalog.add(("{count} door", "{count} doors"), ("{count} puerta", "", ""))
+    assert [p.split(":")[0] for p in problems(catalog, untranslated_ok=True)] == [
+        "'{count} door'"]
 
 
 def test_a_fuzzy_or_half_translated_plural_fails_the_check():
