@@ -73,11 +73,6 @@ class Race(db.Model):
         return [q for q in self.questions if q.retired_at is None]
 
     @property
-    def has_spanish(self) -> bool:
-        """True when the phone can offer the script in Spanish (an intro or a question has it)."""
-        return bool(self.script_intro_es) or any(q.text_es for q in self.current_questions)
-
-    @property
     def is_active(self) -> bool:
         """True while the race is worked (not archived)."""
         return self.status == "active"
