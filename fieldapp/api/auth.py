@@ -18,6 +18,7 @@ from fieldapp.auth.api_callers import (
 from fieldapp.fastsql.engine import statements_connection
 from fieldapp.errorhandlers import json_error
 from fieldapp.extensions import csrf, db
+from fieldapp.errors import DomainError
 
 # Token clients have no cookie to forge; session clients are checked below instead.
 csrf.exempt(bp)
@@ -108,8 +109,6 @@ def api_caller() -> ApiCaller:
 
 def json_body() -> dict:
     """The request's JSON object, or a 422 naming the problem."""
-    from fieldapp.errors import DomainError
-
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise DomainError("The body must be a JSON object.", {"body": "expected a JSON object"})

@@ -12,6 +12,7 @@ from fieldapp.chapters import services as chapters
 from fieldapp.chapters.models import ROLES
 from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
+from fieldapp.errors import NotFound
 
 
 @click.group()
@@ -49,7 +50,6 @@ def token(email: str, name: str) -> None:
     """Print a new API token for EMAIL (one line, shown only this once)."""
     user = db.session.scalar(sa.select(User).where(User.email == services.normalize_email(email)))
     if user is None:
-        from fieldapp.errors import NotFound
         raise NotFound(f"No user {email!r}.")
     raw = services.create_api_token(db.session, user, name)
     db.session.commit()

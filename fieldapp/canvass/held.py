@@ -19,11 +19,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
+from fieldapp.canvass.knock_input import _int, text_problem
 from fieldapp.chapters.models import MANAGER_ROLES, Membership
 from fieldapp.errors import DomainError
 from fieldapp.knocklog.models import HeldKnock
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
+from fieldapp.voters.models import Household
 
 MAX_PAYLOAD = 16_384  # characters of JSON text kept for review: a knock is well under 2 KB
 MAX_REASON = 500
@@ -96,16 +98,11 @@ def submit_for_review(db: Session, user_id: int, body: Any) -> tuple[Hold, bool]
 
 
 def _bad(text: str) -> bool:
-    from fieldapp.canvass.knock_input import text_problem
-
     return text_problem(text) is not None
 
 
 def _door_of(db: Session, payload: Any) -> tuple[int | None, int | None]:
     """The race and door a raw payload names, when it names a real door."""
-    from fieldapp.canvass.knock_input import _int
-    from fieldapp.voters.models import Household
-
     door_id = _int(payload.get("household_id")) if isinstance(payload, dict) else None
     row = db.execute(sa.select(Household.race_id, Household.id)
                      .where(Household.id == door_id)).first() if door_id else None

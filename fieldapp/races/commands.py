@@ -6,6 +6,7 @@ import sqlalchemy as sa
 
 from fieldapp.extensions import db
 from fieldapp.races.models import Race
+from fieldapp.races.setup_commands import archive, create, edit, script
 from fieldapp.reports.figures import race_figures
 
 
@@ -16,8 +17,6 @@ def races() -> None:
 
 def _add_setup_commands() -> None:
     """create, edit, archive and script live in setup_commands.py."""
-    from fieldapp.races.setup_commands import archive, create, edit, script
-
     for command in (create, edit, archive, script):
         races.add_command(command)
 

@@ -5,12 +5,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.races.models import Race
+from fieldapp.errors import NotFound
 
 
 def get_race_by_ref(db: Session, ref: str) -> Race:
     """A race by id, or by exact name when the CLI is given words."""
-    from fieldapp.errors import NotFound
-
     if ref.isdigit():
         race = db.get(Race, int(ref))
     else:

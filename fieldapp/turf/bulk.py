@@ -18,6 +18,7 @@ from fieldapp.chapters.services import managed_org_ids
 from fieldapp.errors import DomainError, Forbidden
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
+from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.turf.services import assign_turf
 from fieldapp.voters.models import Household
@@ -27,8 +28,6 @@ MAX_SELECTION = 500
 
 def move_doors(db: Session, household_ids: Iterable[int], turf_id: int | None) -> None:
     """Every door move goes through the door-to-turf history (membership.set_door_turf)."""
-    from fieldapp.turf.membership import set_door_turf
-
     set_door_turf(db, list(household_ids), turf_id)
 
 

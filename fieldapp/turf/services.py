@@ -22,9 +22,13 @@ from fieldapp.i18n.marks import N_
 from fieldapp.knocklog.models import DoorKnock
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
+from fieldapp.turf.boundaries import turf_boundaries
+from fieldapp.turf.cutting import cut_turfs
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
+from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
+from fieldapp.turf.walk_order import path_length_m, walk_order
 from fieldapp.voters.models import Household
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in the street
@@ -106,8 +110,6 @@ def check_something_to_cut(db: Session, race: Race, replace: bool = False, *,
                            scope: str | None = None, outcomes: tuple[str, ...] = (),
                            include_outside: bool = False) -> None:
     """DomainError unless a cut would find doors (asked before a cut is queued)."""
-    from fieldapp.turf.recut import plan_cut
-
     if not plan_cut(db, race, scope or ("all" if replace else "free"), outcomes,
                     include_outside).rows:
         raise _nothing_to_cut()
@@ -128,9 +130,6 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     for the write lock while it is held).
     """
     from fieldapp.streets.turfs import street_cut  # streets builds on turf: no import cycle
-    from fieldapp.turf.boundaries import turf_boundaries
-    from fieldapp.turf.cutting import cut_turfs
-    from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
 
     check_target(target)
     plan = plan_cut(db, race, scope or ("all" if replace else "free"), outcomes, include_outside)
@@ -201,16 +200,12 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
 
 def _geojson(geometry) -> dict | None:
     """A shapely geometry as a plain GeoJSON dict (snapped, repaired when snapping fails)."""
-    from fieldapp.turf.recut import geojson
-
     return geojson(geometry)
 
 
 def _route(coords: np.ndarray, street_keys: list[str],
            start: tuple[float, float] | None = None) -> tuple[np.ndarray, dict, float]:
     """Walk order for one turf's doors, its route line and its length in metres."""
-    from fieldapp.turf.walk_order import path_length_m, walk_order
-
     order = np.asarray(walk_order(coords, start=start, street_keys=street_keys))
     line = [[round(float(coords[i, 1]), 6), round(float(coords[i, 0]), 6)] for i in order]
     return order, {"type": "LineString", "coordinates": line}, float(path_length_m(coords, order))

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
+from fieldapp.turf.boundaries import turf_boundaries
 from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.turf.services import _geojson, new_code
@@ -146,8 +147,6 @@ def _split_multi(region, line) -> list:
 
 def plan_split_by_count(db: Session, turf: Turf, parts: int, names: list[str] | None = None) -> SplitPlan:
     """Split into `parts` turfs of about equal door counts, in strips along the turf's length."""
-    from fieldapp.turf.boundaries import turf_boundaries
-
     _active(turf)
     doors = list(_doors(db, turf))
     if not isinstance(parts, int) or not 2 <= parts <= min(MAX_PARTS, len(doors)):

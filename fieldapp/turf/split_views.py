@@ -18,7 +18,7 @@ from fieldapp.extensions import db
 from fieldapp.map_pages import map_response
 from fieldapp.turf import bulk, services, split_merge
 from fieldapp.turf.blueprint import bp
-from fieldapp.turf.forms import RenameForm
+from fieldapp.turf.forms import AssignForm, RenameForm
 from fieldapp.turf.models import Assignment, Turf
 
 
@@ -176,7 +176,6 @@ def retire(turf_id: int):
 
 def detail_context(turf: Turf) -> dict:
     """What the turf page adds for splitting, merging and assigning."""
-    from fieldapp.turf.forms import AssignForm
     from fieldapp.turf.views import _members
 
     assign_form = AssignForm()

@@ -22,6 +22,7 @@ from fieldapp.turf.forms import AssignForm, CutForm, RenameForm
 from fieldapp.turf.jobs import start_turf_cut
 from fieldapp.turf.limits import MAX_DOORS as MAX_TURF_DOORS
 from fieldapp.turf.limits import MIN_DOORS as MIN_TURF_DOORS
+from fieldapp.turf.manual import rename_turf
 from fieldapp.turf.models import Turf
 from fieldapp.turf.walk_list import walk_list
 
@@ -87,8 +88,6 @@ def detail(turf_id: int):
     turf = access.turf_for_manager(db.session, current_user, turf_id)
     form = RenameForm(obj=turf)
     if form.validate_on_submit():
-        from fieldapp.turf.manual import rename_turf
-
         rename_turf(db.session, turf, form.name.data)
         db.session.commit()
         flash("Renamed.", "success")
