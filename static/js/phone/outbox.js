@@ -346,5 +346,7 @@
     add: add, take: take, list: list, sync: sync, start: start, onChange: onChange,
     dismiss: dismiss, sendForReview: sendForReview, refresh: refresh, state: state,
     setAsideAfter: SET_ASIDE_AFTER, isInFlight: function (u) { return !!inFlight[u]; },
+    // Pure helpers, exposed for tests/js/outbox.test.js.
+    batches: batches, aligned: aligned, BATCH: BATCH,
   };
 })();
