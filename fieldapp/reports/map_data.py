@@ -22,7 +22,8 @@ from fieldapp.maps import (
     WalkDoor,
 )
 from fieldapp.races.models import Race, SurveyQuestion
-from fieldapp.reports.progress import live_knocks, turf_door_counts
+from fieldapp.reports.progress import live_knocks
+from fieldapp.turf.door_counts import turf_door_counts
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household
 

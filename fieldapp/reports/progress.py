@@ -17,6 +17,7 @@ from fieldapp.canvass.knock_sql import live_knocks as _live_knocks
 from fieldapp.knocklog.models import DoorKnock
 from fieldapp.knocklog.outcomes import CONTACT_CODES, OUTCOME_CODES
 from fieldapp.races.models import Race, SurveyQuestion
+from fieldapp.turf.door_counts import turf_door_counts
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.voters.models import Household
 
@@ -24,21 +25,6 @@ from fieldapp.voters.models import Household
 def live_knocks(race_id: int):
     """Knocks of a race that count (fieldapp.canvass.knock_sql.live_knocks)."""
     return _live_knocks("race_id", race_id)
-
-
-def turf_door_counts(race_id: int):
-    """Per turf of a race: doors, knocked doors, contacts and last activity, as a subquery.
-
-    Households are grouped by turf in one pass over the race's rows (its index), then joined
-    to the turfs: joining turfs to households first made SQLite scan every door once per turf.
-    """
-    contact = sa.case((Household.last_outcome.in_(CONTACT_CODES), 1), else_=0)
-    return (sa.select(Household.turf_id.label("turf_id"), sa.func.count().label("doors"),
-                      sa.func.count(Household.last_outcome).label("knocked"),
-                      sa.func.sum(contact).label("contacts"),
-                      sa.func.max(Household.last_knocked_at).label("last_activity"))
-            .where(Household.race_id == race_id, Household.turf_id.is_not(None))
-            .group_by(Household.turf_id).subquery("turf_counts"))
 
 
 def race_progress(db: Session, race: Race,

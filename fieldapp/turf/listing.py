@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.races.models import Race
-from fieldapp.reports.progress import turf_door_counts
+from fieldapp.turf.door_counts import turf_door_counts
 from fieldapp.turf.models import Assignment, Turf
 
 PER_PAGE, MAX_PER_PAGE = 50, 200
