@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fieldapp.auth.models import User
 from fieldapp.extensions import db
 from fieldapp.models_base import UTCDateTime, utcnow
-from fieldapp.races.models import Race
+
+if TYPE_CHECKING:  # types only: a job belongs to a race, by table name (jobs imports no domain)
+    from fieldapp.auth.models import User
+    from fieldapp.races.models import Race
 
 QUEUED, RUNNING, FINISHED, FAILED = "queued", "running", "finished", "failed"
 ACTIVE_STATES = (QUEUED, RUNNING)

@@ -2,14 +2,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.services import start_job
 from fieldapp.jobs.uploads import StoredUpload
+
+if TYPE_CHECKING:  # types only (jobs imports no domain)
+    from fieldapp.auth.models import User
 
 
 def retry_job(db: Session, job: Job, user: User | None) -> Job:

@@ -11,18 +11,20 @@ import datetime as dt
 import os
 import socket
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fieldapp.auth.models import User
 from fieldapp.errors import Conflict
 from fieldapp.jobs import kinds
 from fieldapp.jobs.models import FAILED, FINISHED, QUEUED, RUNNING, Job
 from fieldapp.jobs.uploads import StoredUpload, remove_upload
 from fieldapp.models_base import utcnow
-from fieldapp.races.models import Race
+
+if TYPE_CHECKING:  # types only (jobs imports no domain)
+    from fieldapp.auth.models import User
+    from fieldapp.races.models import Race
 
 
 class JobAlreadyRunning(Conflict):
