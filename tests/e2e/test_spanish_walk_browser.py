@@ -95,6 +95,7 @@ def test_spanish_walk_offline_and_a_language_switch_at_the_door(db, phone, spani
         "La renta", "Transit", "Escuelas"]
     assert page.get_attribute(".talk-person .choice:text-is('Transit')", "lang") == "en"
     assert page.get_attribute(".talk-person .choice:text-is('La renta')", "lang") == "es"
+    page.screenshot(path="/tmp/phone_talk_spanish.png", full_page=True)
 
     # The Spanish door sheet: axe, 48 px targets, the toggle inside the modal for the keyboard.
     assert axe_violations(page, "#sheet") == []
