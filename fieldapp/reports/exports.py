@@ -1,5 +1,8 @@
 """Exports: knocks as VAN bulk-upload CSVs and as plain CSV; turfs and district as GeoJSON.
 
+EXPORTS, at the end, is the one table of them (name, builder, media type, file name, who may
+download): the one download route, the dashboard's buttons and the tests all read it.
+
 Every CSV cell goes through fieldapp.csv_safe (no typed text runs as a spreadsheet formula).
 
 Generators of CSV lines, so a race of any size streams without being held in memory. A view
@@ -9,7 +12,9 @@ the race is read before the first line (as plain values), never lazily from the 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -232,3 +237,44 @@ def turfs_geojson(db: Session, race: Race) -> dict[str, Any]:
                          "properties": {"kind": "turf", "id": turf.id, "name": turf.name,
                                         "doors": doors, "knocked": knocked}})
     return {"type": "FeatureCollection", "features": features}
+
+
+def turfs_geojson_file(db: Session, race: Race) -> Iterator[str]:
+    """turfs_geojson as the text of a file, built at once (nothing left to read lazily)."""
+    return iter([json.dumps(turfs_geojson(db, race), separators=(",", ":"))])
+
+
+@dataclass(frozen=True)
+class Export:
+    """One download of a race, at /races/<race_id>/exports/<name>."""
+
+    name: str
+    title: str  # its button on the dashboard
+    build: Callable[[Session, Race], Iterator[str]]  # the file's text, in chunks
+    media_type: str
+    filename: str  # with {race_id}
+    audience: str  # who may download it: "organizers" (of the race's chapter)
+    log_kind: str  # how the export log names it
+
+    def filename_for(self, race_id: int) -> str:
+        """The file name offered to the browser."""
+        return self.filename.format(race_id=race_id)
+
+    @property
+    def old_path(self) -> str:
+        """Its first URL's last part, /races/<race_id>/export/<old_path>, still answered."""
+        return self.filename.removeprefix("race-{race_id}-")
+
+
+EXPORTS: tuple[Export, ...] = (
+    Export("knocks-van", "VAN CSV", van_csv, "text/csv", "race-{race_id}-knocks-van.csv",
+           "organizers", "van_csv"),
+    Export("survey-van", "VAN survey CSV", van_survey_csv, "text/csv",
+           "race-{race_id}-survey-van.csv", "organizers", "van_survey_csv"),
+    Export("knocks", "All knocks CSV", plain_csv, "text/csv", "race-{race_id}-knocks.csv",
+           "organizers", "plain_csv"),
+    Export("turfs", "Turfs GeoJSON", turfs_geojson_file, "application/geo+json",
+           "race-{race_id}-turfs.geojson", "organizers", "geojson"),
+)
+BY_NAME = {export.name: export for export in EXPORTS}
+BY_OLD_PATH = {export.old_path: export for export in EXPORTS}

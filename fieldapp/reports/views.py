@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Response, jsonify, render_template, stream_with_context, url_for
+from flask import Response, abort, render_template, stream_with_context, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -29,7 +29,7 @@ def dashboard(race_id: int):
     board = dashboard_figures(db.session, race)
     outcomes = [(BY_CODE[code].label, n) for code, n in board.progress["by_outcome"].items() if n]
     return render_template(
-        "reports/dashboard.html", race=race, board=board,
+        "reports/dashboard.html", race=race, board=board, exports=exports.EXPORTS,
         outcome_chart=charts.bar_chart(sorted(outcomes, key=lambda item: -item[1]), width=480,
                                        name="Doors by outcome"),
         support_chart=charts.bar_chart(list(board.support.items()), colour="#1b7a3a",
@@ -51,50 +51,32 @@ def coverage_map(race_id: int):
                         geoman=geoman_urls(url_for("static", filename="")))
 
 
+# Who may download an export (the table's `audience`): the access check that says so.
+AUDIENCES = {"organizers": access.race_for_manager}
+
+
 def _log_export(race, kind: str) -> None:
     """Who exported what: ids only, never personal data."""
     log.info("export kind=%s race=%s user=%s", kind, race.id, current_user.id)
 
 
-def _csv(lines, filename: str) -> Response:
-    return Response(stream_with_context(lines), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
-
-
-@bp.route("/races/<int:race_id>/export/knocks-van.csv")
+@bp.route("/races/<int:race_id>/exports/<name>")
 @login_required
-def export_van(race_id: int):
-    """Knocks in VAN's canvass-results bulk-upload shape."""
-    race = access.race_for_manager(db.session, current_user, race_id)
-    _log_export(race, "van_csv")
-    return _csv(exports.van_csv(db.session, race), f"race-{race.id}-knocks-van.csv")
+def export(race_id: int, name: str):
+    """One of the race's downloads (reports.exports.EXPORTS), streamed, for its audience."""
+    kind = exports.BY_NAME.get(name)
+    if kind is None:
+        abort(404)
+    race = AUDIENCES[kind.audience](db.session, current_user, race_id)
+    _log_export(race, kind.log_kind)
+    return Response(stream_with_context(kind.build(db.session, race)), mimetype=kind.media_type,
+                    headers={"Content-Disposition":
+                             f'attachment; filename="{kind.filename_for(race.id)}"'})
 
 
-@bp.route("/races/<int:race_id>/export/survey-van.csv")
+@bp.route("/races/<int:race_id>/export/<old_path>")
 @login_required
-def export_van_survey(race_id: int):
-    """Survey responses in VAN's bulk-upload shape (VAN question and response ids)."""
-    race = access.race_for_manager(db.session, current_user, race_id)
-    _log_export(race, "van_survey_csv")
-    return _csv(exports.van_survey_csv(db.session, race), f"race-{race.id}-survey-van.csv")
-
-
-@bp.route("/races/<int:race_id>/export/knocks.csv")
-@login_required
-def export_plain(race_id: int):
-    """Every field of every live knock."""
-    race = access.race_for_manager(db.session, current_user, race_id)
-    _log_export(race, "plain_csv")
-    return _csv(exports.plain_csv(db.session, race), f"race-{race.id}-knocks.csv")
-
-
-@bp.route("/races/<int:race_id>/export/turfs.geojson")
-@login_required
-def export_geojson(race_id: int):
-    """District and turfs as GeoJSON."""
-    race = access.race_for_manager(db.session, current_user, race_id)
-    _log_export(race, "geojson")
-    response = jsonify(exports.turfs_geojson(db.session, race))
-    response.mimetype = "application/geo+json"
-    response.headers["Content-Disposition"] = f'attachment; filename="race-{race.id}-turfs.geojson"'
-    return response
+def export_old_url(race_id: int, old_path: str):
+    """The first URLs, one per file (/export/knocks-van.csv, ...): the same downloads."""
+    kind = exports.BY_OLD_PATH.get(old_path)
+    return export(race_id, kind.name if kind else "")
