@@ -26,6 +26,7 @@ def people(db):
     vol1 = factories.user(db, "vol1@example.org", ny, "volunteer")
     factories.user(db, "vol_es@example.org", ny, "volunteer").language = "es"
     factories.user(db, "vol_en@example.org", ny, "volunteer").language = "en"
+    factories.user(db, "org@example.org", ny, "organizer").language = "es"
     factories.assign(db, turf, vol1, shift_date=dt.date(2017, 11, 4))
     db.commit()
     return {"turf": turf.id}
@@ -194,3 +195,13 @@ def test_the_api_reads_and_changes_the_language(client, world):
     assert client.patch("/api/v1/me", json={}, headers=headers).status_code == 422
     assert client.patch("/api/v1/me", json={"language": None}, headers=headers).get_json()[
         "language"] is None
+
+
+def test_the_printed_walk_sheets_in_spanish(client, auth, db, people):
+    auth.login("org@example.org")
+    page = client.get(f"/turfs/{people['turf']}/sheet").get_data(as_text=True)
+    assert '<html lang="es">' in page and "<title>Hoja de recorrido · A</title>" in page
+    assert "Códigos de resultado:" in page and "No contestó" in page and "3 puertas" in page
+    race_id = db.scalar(sa.text("select race_id from turf where id = :id"), {"id": people["turf"]})
+    sheets = client.get(f"/races/{race_id}/turfs/sheets?ids={people['turf']}").get_data(as_text=True)
+    assert "1 hoja de recorrido, una por página impresa" in sheets
