@@ -15,15 +15,13 @@ from fieldapp.auth.api_callers import (
     caller_for_api_token,
     caller_for_login_session,
 )
-from fieldapp.fastsql.engine import statements_connection
 from fieldapp.errorhandlers import json_error
-from fieldapp.extensions import csrf, db
 from fieldapp.errors import DomainError
+from fieldapp.extensions import db
+from fieldapp.fastsql.engine import statements_connection
 
-# Token clients have no cookie to forge; session clients are checked below instead.
-csrf.exempt(bp)
-
-
+# create_app exempts this blueprint from CSRFProtect's form check (token clients have no
+# cookie to forge); session clients are checked below instead.
 PUBLIC_ENDPOINTS = {"api.openapi"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 
