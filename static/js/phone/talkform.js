@@ -246,7 +246,7 @@
     for (var i = 0; i < state.people.length; i++) {
       var entry = state.people[i];
       if (entry.person && !entry.person.first_name && !entry.person.last_name) {
-        return { error: "A person you add needs a name." };
+        return { error: t("A person you add needs a name.") };
       }
       var item = entry.person ? { person: entry.person } : { voter_id: entry.voterId };
       if (Object.keys(entry.answers).length) item.answers = entry.answers;
