@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from fieldapp.api.blueprint import bp
+from fieldapp.api.openapi_races import PATHS, SCHEMAS
 from fieldapp.knocklog.outcomes import OUTCOME_CODES
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
@@ -309,8 +310,6 @@ DOCUMENT = {
 
 def _merge_race_setup() -> None:
     """Race setup's paths and schemas live in openapi_races.py (this file was near 250 lines)."""
-    from fieldapp.api.openapi_races import PATHS, SCHEMAS
-
     for path, operations in PATHS.items():
         DOCUMENT["paths"].setdefault(path, {}).update(operations)
     DOCUMENT["components"]["schemas"].update(SCHEMAS)

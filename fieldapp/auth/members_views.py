@@ -16,6 +16,8 @@ from fieldapp.chapters.models import Membership
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
 from fieldapp.models_base import utcnow
+from fieldapp.races.models import Race
+from fieldapp.turf.models import Turf
 
 
 @bp.route("/orgs/<slug>/members", methods=["GET", "POST"])
@@ -63,9 +65,6 @@ def members(slug: str):
 
 def turf_choices(db_session, org_id: int) -> list[tuple[int, str]]:
     """The chapter's active turfs of active races, as (id, "race: turf") for a select."""
-    from fieldapp.races.models import Race
-    from fieldapp.turf.models import Turf
-
     rows = db_session.execute(
         sa.select(Turf.id, Race.name, Turf.name).join(Race, Race.id == Turf.race_id)
         .where(Race.organization_id == org_id, Race.status == "active",

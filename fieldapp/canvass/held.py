@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.canvass.knock_input import _int, text_problem
+from fieldapp.canvass.knock_sql import HELD_SEEN, HOLD
 from fieldapp.chapters.models import MANAGER_ROLES, Membership
 from fieldapp.errors import DomainError
 from fieldapp.knocklog.models import HeldKnock
@@ -55,8 +56,6 @@ def payload_text(payload: Any) -> str:
 def store_held(conn: sa.Connection, user_id: int, held: list[tuple[Hold, Any]],
                now: dt.datetime) -> None:
     """Store these held knocks (once per client_uuid) and fill in each Hold's held_id."""
-    from fieldapp.canvass.knock_sql import HELD_SEEN, HOLD  # knock_sql imports this module
-
     rows = [{"user_id": user_id, "race_id": hold.race_id, "household_id": hold.household_id,
              "client_uuid": hold.client_uuid, "payload": payload_text(payload),
              "reason": hold.reason[:MAX_REASON], "state": "pending", "received_at": now}
@@ -129,7 +128,7 @@ def accept(db: Session, held: HeldKnock, organizer: User) -> str | None:
 
     Returns None when done, else why it cannot become a knock (then it stays pending).
     """
-    from fieldapp.canvass.knocks import record_knocks
+    from fieldapp.canvass.knocks import record_knocks  # knocks imports this module
 
     if held.state != "pending":
         return None if held.state == "accepted" else "already rejected"

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from fieldapp.demo.loader import load_demo
 from fieldapp.demo.races import DEMO_RACES
 from fieldapp.extensions import db
 
@@ -19,8 +20,6 @@ def demo() -> None:
               help="Random seed: the same seed gives the same demo.")
 def load(households_per_race: int, seed: int) -> None:
     """Load the five 2017 WFP races with synthetic doors, turfs and knocks."""
-    from fieldapp.demo.loader import load_demo
-
     with click.progressbar(length=len(DEMO_RACES), label="Loading demo races") as bar:
         report = load_demo(db.session, households_per_race, seed,
                            progress=lambda _name: bar.update(1))

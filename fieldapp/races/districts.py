@@ -163,7 +163,7 @@ def points_inside(geom: BaseGeometry, lat: Any, lon: Any) -> np.ndarray:
 
 def count_outside(db: Session, race_id: int, geom: BaseGeometry) -> tuple[int, int]:
     """(geocoded doors, geocoded doors outside geom) of a race."""
-    from fieldapp.voters.models import Household
+    from fieldapp.voters.models import Household  # voters sits above races: counts only
 
     rows = db.execute(sa.select(Household.lat, Household.lon).where(
         Household.race_id == race_id, Household.lat.is_not(None),

@@ -143,6 +143,7 @@ class ArchiveImpact:
 
 def archive_impact(db: Session, race: Race) -> ArchiveImpact:
     """Active turfs and assigned volunteers that leave the phones; knocks that stay."""
+    # turf and the knock log sit above races in the layers: imported here, for counts only.
     from fieldapp.knocklog.models import DoorKnock
     from fieldapp.turf.models import Assignment, Turf
 
@@ -178,6 +179,7 @@ def unarchive_race(db: Session, race: Race) -> None:
 
 def setup_checklist(db: Session, race: Race) -> list[tuple[str, bool]]:
     """(step, done) for district, voters, script, turfs, volunteers, in the order to do them."""
+    # turf and voters sit above races in the layers: imported here, for counts only.
     from fieldapp.turf.models import Assignment, Turf
     from fieldapp.voters.models import Household
 

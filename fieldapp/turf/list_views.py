@@ -22,14 +22,13 @@ from fieldapp.turf import bulk, listing
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, CutForm
 from fieldapp.turf.models import Turf
+from fieldapp.turf.views import _members as members
 from fieldapp.turf.walk_list import walk_list
 
 MAP_TURFS = 3000
 
 
 def _members(organization_id: int):
-    from fieldapp.turf.views import _members as members
-
     return members(organization_id)
 
 

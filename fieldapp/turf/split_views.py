@@ -19,7 +19,9 @@ from fieldapp.map_pages import map_response
 from fieldapp.turf import bulk, services, split_merge
 from fieldapp.turf.blueprint import bp
 from fieldapp.turf.forms import AssignForm, RenameForm
+from fieldapp.turf.list_views import _rows_json
 from fieldapp.turf.models import Assignment, Turf
+from fieldapp.turf.views import _members, _turf_map
 
 
 def _checked_form() -> None:
@@ -48,8 +50,6 @@ def _on_the_turf_page(view):
 
 def turf_page(turf: Turf):
     """The turf page (doors, map, assign, split, merge) for the turf's organizer."""
-    from fieldapp.turf.views import _turf_map  # views imports this module: on use, no cycle
-
     claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
     return map_response("turf/detail.html", turf=turf, form=RenameForm(formdata=None, obj=turf),
                         button=EmptyForm(), claim_url=claim_url,
@@ -147,8 +147,6 @@ def take_back(assignment_id: int):
     db.session.commit()
     message = f"{turf.name} taken back from {assignment.volunteer.display_name}; knocks are kept."
     if wants_json():
-        from fieldapp.turf.list_views import _rows_json
-
         return _rows_json(turf.race, [turf.id], message)
     flash(message, "info")
     return redirect(back, code=303)
@@ -176,8 +174,6 @@ def retire(turf_id: int):
 
 def detail_context(turf: Turf) -> dict:
     """What the turf page adds for splitting, merging and assigning."""
-    from fieldapp.turf.views import _members
-
     assign_form = AssignForm()
     assign_form.volunteer.choices = _members(turf.race.organization_id)
     near = split_merge.neighbours(db.session, turf) if turf.status == "active" else []

@@ -93,7 +93,7 @@ def detail(turf_id: int):
         flash("Renamed.", "success")
         return redirect(url_for("turf.detail", turf_id=turf.id))
     claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
-    from fieldapp.turf.split_views import detail_context
+    from fieldapp.turf.split_views import detail_context  # split_views imports this module
 
     return map_response("turf/detail.html", turf=turf, form=form, button=EmptyForm(),
                         claim_url=claim_url, map=_turf_map(turf, height="55vh", geoman=True),
