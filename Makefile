@@ -12,7 +12,7 @@ CHROMIUM ?= /usr/bin/chromium
 help:
 	@echo "make demo   - install, migrate a SQLite database, load the 2017 demo, serve on http://$(HOST):$(PORT) with a job worker"
 	@echo "make test   - install with test extras and run the whole suite (PostgreSQL too if FIELDAPP_TEST_DATABASE_URL is set)"
-	@echo "make lint   - ruff (Python) and ESLint (static/js, pinned, installed outside the repository)"
+	@echo "make lint   - ruff and the import contracts (Python), ESLint (static/js, pinned, installed outside the repository)"
 	@echo "make bench  - run every benchmark in benchmarks/ (prints JSON)"
 	@echo "make translations - extract strings into the Spanish catalogue and compile it (README: Languages)"
 
@@ -64,6 +64,7 @@ ESLINT := $(ESLINT_DIR)/node_modules/.bin/eslint
 
 lint: test-venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports  # the layer contracts of .importlinter
 	@if ! command -v npm >/dev/null; then \
 	  echo "npm is missing: ESLint of static/js skipped (install Node.js 20 and npm to run it)"; \
 	else \

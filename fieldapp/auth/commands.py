@@ -11,8 +11,8 @@ from fieldapp.auth.models import User
 from fieldapp.chapters import services as chapters
 from fieldapp.chapters.models import ROLES
 from fieldapp.cli_support import fail_on_domain_error
-from fieldapp.extensions import db
 from fieldapp.errors import NotFound
+from fieldapp.extensions import db
 
 
 @click.group()

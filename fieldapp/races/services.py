@@ -4,8 +4,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from fieldapp.races.models import Race
 from fieldapp.errors import NotFound
+from fieldapp.races.models import Race
 
 
 def get_race_by_ref(db: Session, ref: str) -> Race:

@@ -17,7 +17,7 @@ from fieldapp.chapters.models import Organization
 from fieldapp.errors import DomainError
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
-from fieldapp.turf.services import MAX_DOORS, MIN_DOORS
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
 FIELDS = ("name", "office", "candidate", "election_date", "ocd_division_id", "door_goal",
           "doors_per_turf")
