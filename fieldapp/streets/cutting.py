@@ -3,13 +3,16 @@
 A **block face** is one side of one segment (:mod:`.network`), id ``2 * segment + (side > 0)``.
 Two faces touch when a canvasser walks from one to the other without crossing a barrier
 mid-block: the two sides of a small street (zig-zag), the two faces around each corner of an
-intersection (half-edges sorted by angle), and both sides around a dead end.
+intersection (half-edges sorted by angle), both sides around a dead end, and the two sides of a
+barrier street at an intersection, where one crosses it (an edge across regions: without it
+the median of a dual carriageway, Mandela Parkway's, was an island of 28 doors).
 
 Method: faces are grouped into *areas*, the connected pieces of the face graph inside one
 barrier region. An area whose doors cannot make turfs within the bounds (too few doors, or a
 count between k * hi and (k + 1) * lo) is joined to the neighbouring area across a barrier
 with which it can: crossing a barrier only when no balanced cut exists without it. Each area is
-partitioned with METIS (pymetis; face weights are door counts, contiguous parts), then boundary
+partitioned with METIS (pymetis; face weights are door counts, contiguous parts; a region too
+small for a turf of its own is costly to cut, so it stays in one turf), then boundary
 faces move between neighbouring turfs until sizes fit (:class:`GraphBalancer`, which never
 splits a turf). A face with more doors than the upper bound is the only face ever split: into
 consecutive runs along the street, whole buildings each, a turf of its own per run.
@@ -26,12 +29,13 @@ import pymetis
 from fieldapp.streets.across import repair_across
 from fieldapp.streets.balance import polish
 from fieldapp.streets.matching import Matches
-from fieldapp.streets.network import StreetNetwork, bearing
+from fieldapp.streets.network import StreetNetwork, bearing, node_degree
 from fieldapp.turf.cutting import CutResult, TurfIssue, check_target, size_bounds
 from fieldapp.turf.geometry import GraphBalancer, components
 
 METIS_TRIES = 4
 CUT_INSIDE, CUT_ACROSS = 20, 1  # METIS edge weights: keep regions whole
+CUT_POCKET = 400  # inside a region too small for turfs of its own: keep it in one turf
 FACE_OFFSET_M = 4.0  # a face's sample point, this far to its side of the street's middle
 
 
@@ -56,8 +60,12 @@ def face_points(net: StreetNetwork) -> np.ndarray:
 
 
 def face_edges(net: StreetNetwork) -> np.ndarray:
-    """Pairs of touching faces (across small streets, around corners and dead ends)."""
-    edges = [(2 * s, 2 * s + 1) for s in range(net.n_segments) if not net.barrier[s]]
+    """Pairs of touching faces (across small streets, around corners and dead ends, and
+    across a barrier street at an intersection, where a canvasser may cross it)."""
+    deg = node_degree(net)
+    at_junction = (deg[net.seg_nodes] >= 3).any(axis=1)
+    edges = [(2 * s, 2 * s + 1) for s in range(net.n_segments)
+             if not net.barrier[s] or at_junction[s]]
     half = defaultdict(list)  # node -> [(angle, left face, right face)]
     for s, (u, v) in enumerate(net.seg_nodes):
         if u == v:
@@ -112,12 +120,15 @@ def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
     ok = ~big[edges[:, 0]] & ~big[edges[:, 1]]
     area = _areas(nf, edges[ok & inside], edges[ok], weight * ~big, lo, hi)
     face_label = np.full(nf, -1, np.int64)
+    fits = [_fits(w, lo, hi) for w in np.bincount(region[region >= 0], weight[region >= 0])]
+    pocket = ~np.array([*fits, True])[region]  # (region -1 indexes the last entry)
+    whole = inside & pocket[edges[:, 0]]
     for a in np.unique(area[(weight > 0) & ~big]):
         members = np.flatnonzero(area == a)
         w = float(weight[members].sum())
         k, reason = _turf_count(w, target, lo, hi)
-        sub_e, sub_w = _sub_edges(edges[ok], members, inside[ok])
-        sub = _split(pts[members], weight[members], sub_e, sub_w, k, lo, hi)
+        sub_e, sub_w, sub_whole = _sub_edges(edges[ok], members, inside[ok], whole[ok])
+        sub = _split(pts[members], weight[members], sub_e, sub_w, k, lo, hi, sub_whole)
         face_label[members] = sub + nxt
         if reason:
             for j in range(k):
@@ -125,7 +136,6 @@ def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
         nxt += int(sub.max()) + 1
     # Turfs left out of bounds get a wider search; across a barrier only into or out of a
     # region whose doors cannot make turfs of the size alone (issue 17).
-    fits = [_fits(w, lo, hi) for w in np.bincount(region[region >= 0], weight[region >= 0])]
     face_label = repair_across(face_label, weight * ~big, edges[ok], inside[ok], lo, hi, pts,
                                _split, region, np.array([*fits, False]))
     size = np.bincount(face_label[face_label >= 0], weight[face_label >= 0])
@@ -208,18 +218,19 @@ def _turf_count(w: float, target: int, lo: int, hi: int) -> tuple[int, str]:
     return k, f"its area between barriers has {int(w)} doors, which cannot make turfs of {lo} to {hi}"
 
 
-def _sub_edges(edges: np.ndarray, members: np.ndarray, inside: np.ndarray):
-    """Edges among `members`, renumbered 0..len(members)-1, and whether each stays in a region."""
+def _sub_edges(edges: np.ndarray, members: np.ndarray, *flags: np.ndarray):
+    """Edges among `members`, renumbered 0..len(members)-1, and each of `flags` for them."""
     pos = np.full(int(max(edges.max(initial=0), members.max())) + 1, -1)
     pos[members] = np.arange(len(members))
     e = pos[edges]
     keep = (e >= 0).all(axis=1)
-    return e[keep], inside[keep]
+    return (e[keep], *(f[keep] for f in flags))
 
 
 def _split(pos: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np.ndarray,
-           k: int, lo: int, hi: int) -> np.ndarray:
-    """k contiguous parts of one area's faces: METIS, then the balancer."""
+           k: int, lo: int, hi: int, whole: np.ndarray | None = None) -> np.ndarray:
+    """k contiguous parts of one area's faces: METIS, then the balancer (`whole`: edges
+    inside a region too small for a turf, which METIS should not cut)."""
     m = len(pos)
     if k <= 1 or m <= 1:
         return np.zeros(m, np.int64)
@@ -227,6 +238,8 @@ def _split(pos: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np.nd
     # METIS cuts the cheapest edges: an edge across a barrier costs least, so a joined
     # area is cut along its barrier wherever the sizes allow.
     ew = np.where(np.concatenate((inside, inside)), CUT_INSIDE, CUT_ACROSS)
+    if whole is not None:
+        ew = np.where(np.concatenate((whole, whole)), CUT_POCKET, ew)
     order = np.lexsort((both[:, 1], both[:, 0]))
     both, ew = both[order], ew[order]
     xadj = np.concatenate(([0], np.cumsum(np.bincount(both[:, 0], minlength=m))))

@@ -36,10 +36,34 @@ def test_pocket_borrows_a_face_across_the_barrier_and_nothing_else_moves():
     out = repair_across(labels, weight, edges, inside, LO, HI, pts, _split, region, fits)
     assert _sizes(out, weight) == [40.0, 40.0, 40.0]
     assert out.tolist() == [0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2]  # face 4 crossed; turf 2 kept
-    # Were both sides able to make turfs alone (balanced cuts exist there), no face crosses.
-    fits = np.array([True, True, True, False])
+
+
+def test_no_face_crosses_when_a_balanced_cut_exists_inside_the_barriers():
+    # Region B: faces 0-1 (turf 1, 38 doors); a barrier; region A: faces 2-6 (turf 0, 46) and
+    # 7-10 (turf 2, 34). Face 2 could cross to turf 1 (44 | 40) but turf 2 would stay under:
+    # face 6 moving inside A makes 36 | 44, and nothing crosses.
+    weight = np.array([20.0, 18.0, 6.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 10.0, 4.0])
+    edges, inside, pts = _line_graph(11, barrier_after={1})
+    labels = np.array([1, 1] + [0] * 5 + [2] * 4)
+    region = np.array([1, 1] + [0] * 9)
+    fits = np.array([True, True, False])
     out = repair_across(labels, weight, edges, inside, LO, HI, pts, _split, region, fits)
-    assert out[5] == out[6] and out[4] != out[5] and (out[:5] == out[0]).all()
+    assert out[0] == out[1] and (out[2:] != out[0]).all()
+    size = np.bincount(out, weight)
+    assert ((size >= LO) & (size <= HI)).all(), size
+
+
+def test_a_region_that_fits_only_on_paper_crosses_when_the_search_inside_fails():
+    # Region A: 5 faces of 10 (50 doors: "fits" is faked true, but no cut of whole faces
+    # makes turfs of 36-44 there); region B beyond: 30 doors. The search inside A fails,
+    # so a face crosses at the intersection: 40 | 40.
+    weight = np.array([10.0] * 5 + [15.0, 15.0])
+    edges, inside, pts = _line_graph(7, barrier_after={4})
+    labels = np.array([0] * 5 + [1, 1])
+    region = np.array([0] * 5 + [1, 1])
+    fits = np.array([True, True, False])
+    out = repair_across(labels, weight, edges, inside, LO, HI, pts, _split, region, fits)
+    assert _sizes(out, weight) == [40.0, 40.0]
 
 
 def test_small_turf_joins_its_neighbour_across_a_barrier_when_together_they_fit():

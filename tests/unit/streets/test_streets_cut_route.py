@@ -36,17 +36,19 @@ def test_cut_keeps_block_faces_whole_and_barriers_uncrossed(city, target):
     assert len(net.regions) == 6  # river and primary road across, railway down
     region = door_regions(net, m)
     count = np.bincount(region)
+    avoidable = 0
     for t in range(cut.n_turfs):
         mine = np.unique(region[cut.labels == t])
-        # Only a region too small (or unsplittable) for turfs of its own may be joined.
-        assert len(mine) == 1 or not all(_fits(count[r], cut.lower, cut.upper) for r in mine), \
-            f"turf {t} straddles a barrier"
+        # A region too small (or unsplittable) for turfs of its own is joined; a region that
+        # fits only on paper (faces too coarse for its slack) may lend a face at a corner.
+        avoidable += len(mine) > 1 and all(_fits(count[r], cut.lower, cut.upper) for r in mine)
+    assert avoidable <= 0.05 * cut.n_turfs, f"{avoidable} turfs straddle a barrier"
     face = face_ids(m)
     for f in np.unique(face):
         assert len(np.unique(cut.labels[face == f])) == 1, f"block face {f} is split"
     ok = (cut.sizes >= cut.lower) & (cut.sizes <= cut.upper)
-    # Whole faces of 6-16 doors make +-10% hard on small turfs: most fit, none is far off.
-    assert ok.mean() >= 0.8, cut.sizes
+    # Whole faces of 6-16 doors make +-10% hard on small turfs: nearly all fit, none is far off.
+    assert ok.mean() >= (1.0 if target >= 50 else 0.9), cut.sizes
     assert (np.abs(cut.sizes - target) <= 0.25 * target).all(), cut.sizes
     assert len(cut.issues) == int((~ok).sum())
 
@@ -80,6 +82,31 @@ def test_small_area_joins_its_neighbour_across_a_barrier():
     cut = cut_by_faces(net, m, 50).cut
     assert len(pts) == 110
     assert cut.n_turfs == 2 and not cut.issues, cut.sizes
+
+
+def test_median_between_carriageways_joins_a_turf_across_at_an_intersection():
+    # A dual carriageway (two primary ways 30 m apart, cross streets through the median):
+    # 12 doors in the median are enclosed by barrier streets (West Oakland's Mandela Parkway).
+    # They are reached by crossing at an intersection and join the 68 doors north: two turfs
+    # of 36-44 (a turf of 12 doors before).
+    # The two carriageways meet a two-way road at both ends: no way round them.
+    ways = [Way(_ll((-100, 0), (-50, y), (0, y), (200, y), (400, y), (450, y), (500, 0)),
+                "primary", "Mandela Parkway") for y in (15, -15)]
+    ways += [Way(_ll((-200, 0), (-100, 0)), "primary", "Mandela Parkway"),
+             Way(_ll((500, 0), (600, 0)), "primary", "Mandela Parkway")]
+    ways += [Way(_ll((x, -200), (x, -15), (x, 15), (x, 200)), "residential", f"Cross {x}")
+             for x in (0, 200, 400)]
+    ways += [Way(_ll((0, 200), (400, 200)), "residential", "North Street")]
+    net = build_network(ways)
+    pts = [(x, 5) for x in range(30, 190, 14)][:12]
+    for y, n in ((25, 14), (190, 20)):  # faces of 14 and 20 doors each side of Cross 200
+        pts += [(x0 + 170 * (i + 0.5) / n, y) for x0 in (15, 215) for i in range(n)]
+    m = match_doors(net, np.array(_ll(*pts)))
+    region = door_regions(net, m)
+    assert len(np.unique(region[:12])) == 1 and region[0] != region[12]
+    cut = cut_by_faces(net, m, 40).cut
+    assert cut.n_turfs == 2 and not cut.issues, cut.sizes
+    assert len(np.unique(cut.labels[:12])) == 1  # the median is walked by one canvasser
 
 
 def _ll(*xy):
