@@ -54,8 +54,13 @@ def update(language: str, template: Catalog) -> Catalog:
     else:
         path.parent.mkdir(parents=True, exist_ok=True)
         catalog = Catalog(locale=language, project="fieldapp", charset="utf-8")
-    catalog.update(template, no_fuzzy_matching=True)
+    # No fuzzy guesses (a guessed Spanish is worse than English), and the header's creation
+    # date kept: a run that changes no string changes no more than line numbers.
+    catalog.update(template, no_fuzzy_matching=True, update_creation_date=False)
     catalog.obsolete.clear()
+    catalog.fuzzy = False
+    catalog.version = "0.1.0"
+    catalog.last_translator = catalog.language_team = "fieldapp contributors"
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=100, sort_output=False, include_previous=False)
     return catalog
