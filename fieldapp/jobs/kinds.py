@@ -42,12 +42,11 @@ KINDS: dict[str, JobKind] = {}
 
 
 def register(kind: JobKind) -> JobKind:
-    """Add a kind of job (registering the same kind again changes nothing)."""
-    known = KINDS.get(kind.name)
-    if known is not None and known != kind:
+    """Add a kind of job; the registered one (registering the same kind again changes nothing)."""
+    known = KINDS.setdefault(kind.name, kind)
+    if known != kind:
         raise ValueError(f"Two kinds of job are called {kind.name!r}.")
-    KINDS[kind.name] = kind
-    return kind
+    return known
 
 
 def get(name: str) -> JobKind:
