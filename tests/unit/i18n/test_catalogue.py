@@ -46,6 +46,15 @@ def volunteer_strings() -> Catalog:
     return extraction.extract(only=VOLUNTEER_FACING)
 
 
+def test_the_volunteer_facing_list_names_files_that_exist():
+    """A file moved or renamed must move here too, or its strings would go unchecked."""
+    root = extraction.ROOT
+    gone = [prefix for prefix in VOLUNTEER_FACING
+            if not any(str(path.relative_to(root)).startswith(prefix)
+                       for path in (root / prefix.rsplit("/", 1)[0]).glob("*"))]
+    assert gone == []
+
+
 def test_volunteer_strings_are_found(volunteer_strings):
     """The extraction itself works: templates, Python and the phone's JS each give strings."""
     ids = {m.id if isinstance(m.id, str) else m.id[0] for m in volunteer_strings if m.id}
