@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.sparse.csgraph import dijkstra
 
-from fieldapp.streets.matching import Matches
+from fieldapp.streets.matching import Matches, match_doors
 from fieldapp.streets.network import StreetNetwork
 
 CROSS_M = 10.0
@@ -25,6 +25,18 @@ class StreetDistances:
     def __init__(self, net: StreetNetwork, match: Matches) -> None:
         self.net, self.match = net, match
         self.graph = net.graph()
+
+    def with_points(self, coords: np.ndarray) -> tuple[StreetDistances, np.ndarray]:
+        """A copy that also knows these (lat, lon) points, each matched to its nearest street
+        (e.g. where the organizer parks), and the points' indices in it."""
+        extra = match_doors(self.net, np.asarray(coords, float).reshape(-1, 2))
+        fields = ("segment", "side", "along", "distance", "by_name")
+        joined = Matches(*(np.concatenate((getattr(self.match, f), getattr(extra, f)))
+                           for f in fields))
+        out = object.__new__(StreetDistances)
+        out.net, out.match, out.graph = self.net, joined, self.graph
+        n = len(self.match.segment)
+        return out, np.arange(n, n + len(extra.segment))
 
     def matrix(self, doors: np.ndarray, predecessors: bool = False):
         """(n, n) metres between `doors` (indices into the match); with the Dijkstra trees."""

@@ -55,24 +55,30 @@ def stops_of(doors: np.ndarray, group_ids, units, coords: np.ndarray) -> list[li
 
 
 def route_turf(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group_ids=None,
-               units=None, seconds: float | None = None, polyline: bool = True) -> Route:
-    """The walk route of one turf's doors along the streets."""
-    route = route_compact(sd, doors, coords, group_ids, units, seconds, polyline)
+               units=None, seconds: float | None = None, polyline: bool = True,
+               start: tuple[float, float] | None = None) -> Route:
+    """The walk route of one turf's doors along the streets (from the stop nearest `start`,
+    a (lat, lon) point, along the streets, when given)."""
+    route = route_compact(sd, doors, coords, group_ids, units, seconds, polyline, start)
     return route_of(*route)
 
 
 def route_compact(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, group_ids=None,
-                  units=None, seconds: float | None = None, polyline: bool = True) -> tuple:
+                  units=None, seconds: float | None = None, polyline: bool = True,
+                  start: tuple[float, float] | None = None) -> tuple:
     """The route as plain arrays (what a worker process sends back): doors in order, stop
     sizes, (lat, lon) polyline, metres with the sidewalks, minutes, street metres."""
     stops = stops_of(np.asarray(doors), group_ids, units, coords)
     heads = np.array([s[0] for s in stops], np.int64)
+    first = None
+    if start is not None and len(heads) > 1:
+        first = _nearest_stop(sd, heads, start)
     dist, src, pred, dn = sd.trees(heads, predecessors=polyline)
     if len(heads) > 1:
         far = ~np.isfinite(dist)
         if far.any():  # doors on streets that do not meet: a long way round, never a crash
             dist = np.where(far, 3 * float(dist[~far].max(initial=1000.0)), dist)
-        order = improve_path(dist, _open_path(dist, None, seconds))
+        order = improve_path(dist, _open_path(dist, first, seconds), first)
     else:
         order = np.zeros(1, np.int64)
     length = float(sum(dist[a, b] for a, b in zip(order[:-1], order[1:])))
@@ -84,6 +90,13 @@ def route_compact(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, gr
     return (np.array([d for s in ordered for d in s], np.int64),
             np.array([len(s) for s in ordered], np.int64), line, length + setback,
             (length + setback) / WALK_M_PER_MIN + MINUTES_PER_DOOR * n_doors, length)
+
+
+def _nearest_stop(sd: StreetDistances, heads: np.ndarray, start: tuple[float, float]) -> int:
+    """Index in heads of the stop nearest the (lat, lon) point along the streets."""
+    with_start, (point,) = sd.with_points(np.asarray(start, float))
+    near = with_start.trees(np.concatenate(([point], heads)), predecessors=False)[0][0, 1:]
+    return int(np.argmin(np.where(np.isfinite(near), near, np.inf)))
 
 
 def route_of(order: np.ndarray, sizes: np.ndarray, line: np.ndarray, length_m: float,

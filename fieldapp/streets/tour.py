@@ -83,11 +83,27 @@ def _or_opt(dist: np.ndarray, p: np.ndarray) -> np.ndarray | None:
     return None
 
 
-def improve_path(dist: np.ndarray, order: np.ndarray) -> np.ndarray:
-    """The path after 2-opt and Or-opt moves until neither shortens it (a new array)."""
+def improve_path(dist: np.ndarray, order: np.ndarray, start: int | None = None) -> np.ndarray:
+    """The path after 2-opt and Or-opt moves until neither shortens it (a new array); with
+    `start`, the path still begins there."""
     p = np.asarray(order, np.int64).copy()
     if len(p) < 4:
         return p
+    if start is not None:
+        # Every step to or from `start` costs a constant more: a path pays it once with
+        # start at an end, twice with start inside, so no move takes start off the end.
+        dist = dist.copy()
+        pen = float(dist.max()) + 1.0
+        dist[start, :] += pen
+        dist[:, start] += pen
+        dist[start, start] = 0.0
+        p = _polish(dist, p)
+        return p if p[0] == start else p[::-1].copy()
+    return _polish(dist, p)
+
+
+def _polish(dist: np.ndarray, p: np.ndarray) -> np.ndarray:
+    """2-opt and Or-opt until neither shortens the path."""
     for _ in range(MAX_PASSES):
         changed = _two_opt(dist, p)
         moved = _or_opt(dist, p)

@@ -44,9 +44,13 @@ class StreetPlan:
     units: list[str]
     _routes: dict | None = field(default=None, init=False, repr=False)
 
-    def route(self, members: np.ndarray) -> tuple[np.ndarray, dict, float]:
-        """(order as positions in members, GeoJSON LineString along the streets, metres)."""
-        route = self._routed(members)
+    def route(self, members: np.ndarray, start: tuple[float, float] | None = None,
+              ) -> tuple[np.ndarray, dict, float]:
+        """(order as positions in members, GeoJSON LineString along the streets, metres);
+        with `start` (lat, lon), from the stop nearest it along the streets."""
+        route = (self._routed(members) if start is None else
+                 route_turf(self.distances, members, self.coords, self.group_ids, self.units,
+                            start=start))
         at = {int(d): i for i, d in enumerate(members)}
         order = np.array([at[int(d)] for d in route.order], np.int64)
         line = [[round(lon, 6), round(lat, 6)] for lat, lon in route.polyline]
@@ -113,11 +117,13 @@ def street_cut(db: Session, race: Race, ids: list[int], coords: np.ndarray, targ
 
 
 def street_route(db: Session, race: Race, ids: list[int], coords: np.ndarray,
-                 group_ids) -> tuple[np.ndarray, dict, float] | None:
-    """One turf's route along the streets, or None when the race has no street network."""
+                 group_ids, start: tuple[float, float] | None = None,
+                 ) -> tuple[np.ndarray, dict, float] | None:
+    """One turf's route along the streets (from the stop nearest `start`, the organizer's
+    start point, when set), or None when the race has no street network."""
     planned = _plan(db, race, ids, coords, group_ids, regions=False)
     if planned is None:
         return None
     net, match, groups, units = planned
     plan = StreetPlan(None, StreetDistances(net, match), coords, groups, units)  # type: ignore[arg-type]
-    return plan.route(np.arange(len(ids)))
+    return plan.route(np.arange(len(ids)), start)

@@ -223,7 +223,7 @@ def route_turf(db: Session, turf: Turf) -> None:
         return
     coords = np.array([(d.lat, d.lon) for d in doors], dtype=float)
     start = (turf.start_lat, turf.start_lon) if turf.start_lat is not None else None
-    routed = None if start else street_route(db, turf.race, [d.id for d in doors], coords, None)
+    routed = street_route(db, turf.race, [d.id for d in doors], coords, None, start)
     order, turf.route, turf.route_length_m = routed or _route(
         coords, [d.street_key for d in doors], start)
     db.execute(sa.update(Household),

@@ -192,3 +192,25 @@ def test_rerouting_one_turf_follows_the_streets_too(db, runner, tmp_path):
     vertices = shapely.points(net.proj.forward(np.array(turf.route["coordinates"])[:, ::-1]))
     assert float(shapely.distance(vertices, shapely.union_all(net.seg_lines)).max()) < 0.5
     assert turf.route_length_m <= before * 1.05
+
+
+def test_organizers_start_point_begins_the_street_route(db, runner, tmp_path):
+    from fieldapp.turf import services as turf_services
+
+    c = streets_world.city()
+    race, _ = streets_world.race_with_doors(db, c)
+    db.commit()
+    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
+    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
+    db.expire_all()
+    turf = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).first()
+    last = [d for d in turf.households if not d.unit][-1]  # the far end of today's route
+    assert turf.households[0].id != last.id
+    turf.start_lat, turf.start_lon = last.lat + 1e-5, last.lon  # parked by that door
+    turf_services.route_turf(db, turf)
+    db.commit()
+    db.expire_all()
+    assert turf.households[0].id == last.id
+    net = load_network(db.scalar(sa.select(StreetNetworkRecord)).data, regions=False)
+    vertices = shapely.points(net.proj.forward(np.array(turf.route["coordinates"])[:, ::-1]))
+    assert float(shapely.distance(vertices, shapely.union_all(net.seg_lines)).max()) < 0.5

@@ -144,6 +144,24 @@ def test_routes_follow_streets_and_cross_the_primary_only_at_intersections(city)
         assert r.minutes > r.length_m / 75.0
 
 
+def test_route_starts_at_the_door_nearest_the_start_point_along_the_streets():
+    # Two streets joined only at their west end (a U). The start point is 30 m from the
+    # last door of North Street across backyards, but 820 m from it by street: the route
+    # starts on South Street, at the door nearest along the streets.
+    ways = [Way(_ll((0, 0), (400, 0)), "residential", "South Street"),
+            Way(_ll((0, 60), (400, 60)), "residential", "North Street"),
+            Way(_ll((0, 0), (0, 60)), "residential", "West Street")]
+    net = build_network(ways)
+    pts = [(200, -10), (150, -10), (100, -10), (380, 50), (330, 50), (280, 50)]
+    coords = np.array(_ll(*pts))
+    m = match_doors(net, coords)
+    sd = StreetDistances(net, m)
+    start = _ll((380, 20))[0]
+    route = route_turf(sd, np.arange(6), coords, start=start)
+    assert route.order.tolist() == [0, 1, 2, 5, 4, 3]
+    assert route.polyline[0] == pytest.approx(tuple(coords[0]), abs=2e-4)  # drawn from door 0
+
+
 def test_units_of_a_building_are_one_stop_in_natural_order(city):
     c, net, m = city
     cut = cut_by_faces(net, m, 50, c.group_ids).cut

@@ -24,3 +24,13 @@ def test_never_longer_and_keeps_every_stop():
     assert sorted(out.tolist()) == list(range(40))
     assert path_cost(dist, out) < 0.5 * path_cost(dist, start)
     assert np.array_equal(improve_path(dist, out), out)  # a local optimum stays put
+
+
+def test_a_start_stays_first():
+    xs = np.arange(12) * 10.0
+    dist = np.abs(xs[:, None] - xs[None, :])
+    out = improve_path(dist, np.array([4, 0, 1, 2, 3, 5, 6, 7, 8, 9, 10, 11]), start=4)
+    assert out[0] == 4 and sorted(out.tolist()) == list(range(12))
+    # From door 4: down to 0 first, then up to 11 (40 + 110 m), however the 0-3 run goes.
+    assert path_cost(dist, out) == 150.0
+    assert improve_path(dist, np.array([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), start=4)[0] == 4
