@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import Flask, has_request_context, request
-from flask_babel import format_date, format_datetime, format_decimal, format_number, get_locale
+from flask_babel import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_number,
+    format_percent,
+    get_locale,
+)
 from flask_login import current_user
 
 LANGUAGES: tuple[str, ...] = ("en", "es")
@@ -54,4 +61,4 @@ def register(app: Flask) -> None:
         js_messages=lambda: js_messages(current_language()),
         # dates and numbers as the page's language writes them ("4 nov 2017", "1.234")
         format_date=format_date, format_datetime=format_datetime, format_number=format_number,
-        format_decimal=format_decimal)
+        format_decimal=format_decimal, format_percent=format_percent)
