@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import jsonify
 
+from fieldapp.api import openapi_streets
 from fieldapp.api.blueprint import bp
 from fieldapp.api.openapi_races import PATHS, SCHEMAS
 from fieldapp.knocklog.outcomes import OUTCOME_CODES
@@ -264,6 +265,7 @@ DOCUMENT = {
             "WalkList": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "name": {"type": "string"},
                 "route": {"type": "object", "description": "GeoJSON LineString"},
+                "walk": _ref("Walk"),
                 "households": {"type": "array", "items": {"type": "object", "properties": {
                     "id": {"type": "integer"}, "seq": {"type": "integer"},
                     "address": {"type": "string"}, "unit": {"type": "string"},
@@ -284,7 +286,8 @@ DOCUMENT = {
                 "someone_else": {"type": "boolean"}}},
             "Job": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "race_id": {"type": "integer"},
-                "kind": {"enum": ["voter_import", "district_import", "turf_cut", "geocode"]},
+                "kind": {"enum": ["voter_import", "district_import", "turf_cut", "geocode",
+                                  "street_import"]},
                 "label": {"type": "string"},
                 "state": {"enum": ["queued", "running", "finished", "failed"]},
                 "phase": {"type": "string"}, "done": {"type": "integer"},
@@ -313,6 +316,9 @@ def _merge_race_setup() -> None:
     for path, operations in PATHS.items():
         DOCUMENT["paths"].setdefault(path, {}).update(operations)
     DOCUMENT["components"]["schemas"].update(SCHEMAS)
+    for path, operations in openapi_streets.PATHS.items():
+        DOCUMENT["paths"].setdefault(path, {}).update(operations)
+    DOCUMENT["components"]["schemas"].update(openapi_streets.SCHEMAS)
 
 
 _merge_race_setup()

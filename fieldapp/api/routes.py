@@ -12,6 +12,7 @@ from fieldapp.api import (  # noqa: F401  (their routes, and auth's hooks)
     me,
     openapi,
     races,
+    streets,
     turf_cutting,
     turf_drawing,
     turfs,
