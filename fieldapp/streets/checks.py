@@ -31,7 +31,8 @@ def ways_from_geojson(data: dict) -> list[Way]:
 
     A feature's class is its OSM-like tags (``highway``, ``railway``, ``waterway``) or TIGER's
     ``MTFCC`` (S1100 primary, S1200 secondary, S1400 local, R1011 rail, H.... water); its name
-    is ``name`` or TIGER's ``FULLNAME``.
+    is ``name`` or TIGER's ``FULLNAME``; its house numbers per side are TIGER's address
+    ranges when present (:func:`address_ranges`).
     """
     if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
         raise StreetFileError("not a GeoJSON FeatureCollection of street lines")
@@ -54,10 +55,38 @@ def ways_from_geojson(data: dict) -> list[Way]:
                 raise StreetFileError("coordinates are not longitude/latitude degrees "
                                       "(EPSG:4326); reproject the file first")
             ways.append(Way(coords=[(float(la), float(lo)) for lo, la in xy], kind=kind,
-                            name=str(props.get("name") or props.get("FULLNAME") or "")))
+                            name=str(props.get("name") or props.get("FULLNAME") or ""),
+                            ranges=address_ranges(props)))
     if not ways:
         raise StreetFileError(f"no street lines found ({other} features of other types)")
     return ways
+
+
+RANGE_KEYS = (("lfromadd", "ltoadd", "rfromadd", "rtoadd"),
+              ("lfromhn", "ltohn", "rfromhn", "rtohn"))
+
+
+def _number(value) -> float:
+    """A house number from a range field ('1201', 1201, '' or None -> NaN)."""
+    text = str(value if value is not None else "").strip()
+    return float(text) if text.isdigit() else np.nan
+
+
+def address_ranges(props: dict) -> tuple[float, float, float, float] | None:
+    """(left from, left to, right from, right to) from TIGER/Line fields: LFROMADD/LTOADD/
+    RFROMADD/RTOADD (edges), LFROMHN/... or FROMHN/TOHN with SIDE L or R (address ranges),
+    any case; None when the feature has none (a side left NaN)."""
+    low = {str(k).lower(): v for k, v in props.items()}
+    for keys in RANGE_KEYS:
+        if any(k in low for k in keys):
+            out = tuple(_number(low.get(k)) for k in keys)
+            return out if np.isfinite(out).any() else None
+    side = str(low.get("side") or "").upper()
+    if side in ("L", "R") and ("fromhn" in low or "tohn" in low):
+        pair = (_number(low.get("fromhn")), _number(low.get("tohn")))
+        out = pair + (np.nan, np.nan) if side == "L" else (np.nan, np.nan) + pair
+        return out if np.isfinite(out).any() else None
+    return None
 
 
 def _kind(props: dict) -> str | None:

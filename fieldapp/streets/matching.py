@@ -2,7 +2,10 @@
 
 A door's address names its street; among segments within ``NAME_RADIUS_M`` the nearest one of
 that name wins, else the nearest segment of any name. The side is the sign of the door's offset
-from the segment's direction (u -> v): +1 left, -1 right. A door matched farther than
+from the segment's direction (u -> v): +1 left, -1 right. When the street file has house number
+ranges per side (TIGER/Line) and the door's address a number, the number decides first: the
+nearest segment of the street whose range holds it, and the side of its parity (odd one side,
+even the other), whatever side of the line the geocode fell on. A door matched farther than
 ``FAR_M`` is flagged: the organizer should look at it (a wrong geocode, or a missing street).
 """
 from __future__ import annotations
@@ -52,9 +55,18 @@ class Matches:
         return self.distance >= FAR_M
 
 
+def house_number(address: str | None) -> int | None:
+    """The house number of '1234 Adeline St' (1234), or None."""
+    found = re.match(r"^\s*(\d+)", address or "")
+    return int(found.group(1)) if found else None
+
+
 def match_doors(net: StreetNetwork, coords: np.ndarray,
-                streets: list[str | None] | None = None) -> Matches:
-    """Match doors (lat, lon) to segments, preferring a nearby segment of the door's street."""
+                streets: list[str | None] | None = None,
+                numbers: list[int | None] | None = None) -> Matches:
+    """Match doors (lat, lon) to segments, preferring a nearby segment of the door's street
+    (and, with `numbers` and the network's address ranges, the segment and side of the door's
+    house number)."""
     if net.n_segments == 0:
         raise ValueError("the street network has no walkable street")
     xy = net.proj.forward(np.asarray(coords, float))
@@ -72,9 +84,14 @@ def match_doors(net: StreetNetwork, coords: np.ndarray,
         cand = tree.query(pts, predicate="dwithin", distance=NAME_RADIUS_M)
         d = shapely.distance(pts[cand[0]], lines[cand[1]])
         best = np.full(n, np.inf)
+        ranged = net.seg_ranges is not None and numbers is not None
+        holds = np.zeros(n, bool)
         for i, s, dd in zip(cand[0], cand[1], d):
-            if keys[i] and seg_keys[s] == keys[i] and dd < best[i]:
-                best[i], seg[i], by_name[i] = dd, s, True
+            if not keys[i] or seg_keys[s] != keys[i]:
+                continue
+            inside = ranged and _in_range(net.seg_ranges[s], numbers[i])
+            if (inside and not holds[i]) or (inside == holds[i] and dd < best[i]):
+                best[i], seg[i], by_name[i], holds[i] = dd, s, True, inside
     along = shapely.line_locate_point(lines[seg], pts)
     on = shapely.line_interpolate_point(lines[seg], along)
     dist = shapely.distance(pts, on)
@@ -84,5 +101,32 @@ def match_doors(net: StreetNetwork, coords: np.ndarray,
     dy = shapely.get_y(ahead) - shapely.get_y(back)
     px, py = xy[:, 0] - shapely.get_x(on), xy[:, 1] - shapely.get_y(on)
     side = np.where(dx * py - dy * px >= 0, 1, -1).astype(np.int8)
+    if net.seg_ranges is not None and numbers is not None and streets is not None:
+        for i in np.flatnonzero(by_name):
+            by_number = _side_of_number(net.seg_ranges[seg[i]], numbers[i])
+            if by_number:
+                side[i] = by_number
     return Matches(segment=seg, side=side, along=np.asarray(along, float),
                    distance=np.asarray(dist, float), by_name=by_name)
+
+
+def _in_range(r: np.ndarray, number: int | None) -> bool:
+    """Whether a segment's ranges (either side, 2 numbers of slack for the interpolation)
+    hold the house number."""
+    if number is None:
+        return False
+    for lo, hi in ((r[0], r[1]), (r[2], r[3])):
+        if np.isfinite(lo) and np.isfinite(hi) and min(lo, hi) - 2 <= number <= max(lo, hi) + 2:
+            return True
+    return False
+
+
+def _side_of_number(r: np.ndarray, number: int | None) -> int:
+    """+1 (left) or -1 (right) by the house number's parity, 0 when the ranges do not say."""
+    if number is None:
+        return 0
+    odd = number % 2
+    left, right = r[4] == odd, r[5] == odd
+    if left != right:
+        return 1 if left else -1
+    return 0

@@ -42,12 +42,15 @@ SAME_POINT_DEG = 7  # decimals of a degree: points equal to ~1 cm are one node
 
 @dataclass(frozen=True)
 class Way:
-    """A line from a street file: its points (lat, lon), class, name and OSM node ids."""
+    """A line from a street file: its points (lat, lon), class, name, OSM node ids, and its
+    house number ranges (left from, left to, right from, right to; TIGER/Line's, left and
+    right as seen walking from the first point to the last)."""
 
     coords: Sequence[tuple[float, float]]
     kind: str = "residential"
     name: str = ""
     node_ids: Sequence[int] | None = None
+    ranges: tuple[float, float, float, float] | None = None
 
 
 def classify(tags: dict[str, str]) -> str | None:
@@ -81,6 +84,9 @@ class StreetNetwork:
     seg_kind: list[str]
     barrier: np.ndarray                 # (s,) bool: crossed at intersections only
     barrier_lines: list[LineString]     # not walkable: motorway, rail, water
+    # (s, 6) house numbers on each side (left from, to, right from, to: interpolated along
+    # the way) and each side's parity (0 even, 1 odd, NaN mixed); None: no ranges in the file
+    seg_ranges: np.ndarray | None = None
     regions: list = field(default_factory=list)  # shapely Polygons
     cut_lines: list = field(default_factory=list)  # barrier lines + barrier streets: regions
     bbox: tuple | None = None                      # (south, west, north, east) of the regions
@@ -147,7 +153,7 @@ def build_network(ways: Sequence[Way], bbox: tuple[float, float, float, float] |
     tree = shapely.STRtree(cut_lines) if cut_lines else None
     node_id: dict[object, int] = {}
     node_xy: list[tuple[float, float]] = []
-    seg_nodes, lines, names, kinds = [], [], [], []
+    seg_nodes, lines, names, kinds, ranges = [], [], [], [], []
 
     def node(key, xy) -> int:
         if key not in node_id:
@@ -160,6 +166,7 @@ def build_network(ways: Sequence[Way], bbox: tuple[float, float, float, float] |
         xy, keys, split = _insert_crossings(xy, list(keys), w.kind in BARRIER_STREETS, tree,
                                             cut_lines)
         start = 0
+        cum = np.concatenate(([0.0], np.cumsum(np.linalg.norm(np.diff(xy, axis=0), axis=1))))
         for i in range(1, len(xy)):
             if i == len(xy) - 1 or uses.get(keys[i], 0) > 1 or split[i]:
                 if i > start:
@@ -167,6 +174,7 @@ def build_network(ways: Sequence[Way], bbox: tuple[float, float, float, float] |
                     lines.append(LineString(xy[start:i + 1]))
                     names.append(w.name or "")
                     kinds.append(w.kind)
+                    ranges.append(_part_of_ranges(w.ranges, cum[start], cum[i], cum[-1]))
                 start = i
     length = shapely.length(np.array(lines, dtype=object)) if lines else np.zeros(0)
     net = StreetNetwork(proj=proj, node_xy=np.array(node_xy, float).reshape(-1, 2),
@@ -174,9 +182,25 @@ def build_network(ways: Sequence[Way], bbox: tuple[float, float, float, float] |
                         seg_length=np.asarray(length, float), seg_name=names, seg_kind=kinds,
                         barrier=np.array([k in BARRIER_STREETS for k in kinds], bool),
                         barrier_lines=bars)
+    if any(w.ranges is not None for w in walk):
+        net.seg_ranges = np.array(ranges, float).reshape(-1, 6)
     net.regions = _regions(proj, bbox, cut_lines)
     net.cut_lines, net.bbox = cut_lines, tuple(float(b) for b in bbox)
     return net
+
+
+def _part_of_ranges(ranges, t0: float, t1: float, total: float) -> tuple:
+    """A way's house number ranges on its part from t0 to t1 metres (interpolated, as TIGER's
+    geocoders do) and each side's parity, or NaNs when the way has none."""
+    if ranges is None:
+        return (np.nan,) * 6
+    a, b = (t0 / total, t1 / total) if total > 0 else (0.0, 1.0)
+    out, parity = [], []
+    for lo, hi in ((ranges[0], ranges[1]), (ranges[2], ranges[3])):
+        out += [lo + (hi - lo) * a, lo + (hi - lo) * b]
+        same = np.isfinite(lo) and np.isfinite(hi) and int(lo) % 2 == int(hi) % 2
+        parity.append(float(int(lo) % 2) if same else np.nan)
+    return (*out, *parity)
 
 
 def _node_keys(w: Way) -> list:

@@ -25,7 +25,7 @@ from fieldapp.streets.checks import (
     check_doors_near,
     ways_from_geojson,
 )
-from fieldapp.streets.matching import FAR_M, match_doors, street_of_address
+from fieldapp.streets.matching import FAR_M, house_number, match_doors, street_of_address
 from fieldapp.streets.models import DoorStreet, StreetNetworkRecord
 from fieldapp.streets.network import Way, build_network
 from fieldapp.streets.osm import MARGIN_DEG, read_osm
@@ -156,7 +156,8 @@ def import_streets(db: Session, race: Race, path: str | Path, filename: str = ""
         match = None
         if doors:
             coords = np.array([(d.lat, d.lon) for d in doors], float)
-            match = match_doors(net, coords, [street_of_address(d.address_line) for d in doors])
+            match = match_doors(net, coords, [street_of_address(d.address_line) for d in doors],
+                                [house_number(d.address_line) for d in doors])
             check_doors_near(match)
     except StreetFileError as error:
         raise DomainError(str(error), {"file": "this street file cannot be used"}) from None

@@ -57,7 +57,8 @@ def dump_network(net: StreetNetwork) -> bytes:
         node_xy=net.node_xy.astype(np.float64), seg_nodes=net.seg_nodes.astype(np.int32),
         seg_off=seg_off, seg_xy=seg_xy, names=names, name_idx=name_idx, kinds=kinds,
         kind_idx=kind_idx, cut_off=cut_off, cut_xy=cut_xy,
-        n_bars=np.array([len(net.barrier_lines)]))
+        n_bars=np.array([len(net.barrier_lines)]),
+        **({"ranges": net.seg_ranges} if net.seg_ranges is not None else {}))
     return out.getvalue()
 
 
@@ -78,6 +79,8 @@ def load_network(data: bytes, regions: bool = True) -> StreetNetwork:
                         barrier=np.array([k in BARRIER_STREETS for k in kinds], bool),
                         barrier_lines=cut_lines[:n_bars])
     net.bbox = tuple(float(b) for b in z["bbox"])
+    if "ranges" in z.files:
+        net.seg_ranges = z["ranges"]
     net.cut_lines = cut_lines
     if regions:
         net.regions = _regions(proj, net.bbox, cut_lines)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from fieldapp.races.models import Race
 from fieldapp.streets.cutting import cut_by_faces
 from fieldapp.streets.distance import StreetDistances
-from fieldapp.streets.matching import match_doors, street_of_address
+from fieldapp.streets.matching import house_number, match_doors, street_of_address
 from fieldapp.streets.models import StreetNetworkRecord
 from fieldapp.streets.parallel import route_turfs
 from fieldapp.streets.routing import MINUTES_PER_DOOR, WALK_M_PER_MIN, Route, route_turf
@@ -79,14 +79,16 @@ class StreetPlan:
         return route_turf(self.distances, members, self.coords, self.group_ids, self.units)
 
 
-def _door_details(db: Session, race: Race, ids: list[int]) -> tuple[list, list, list]:
-    """Street (from the address), unit and building of each door, in the order of ids."""
+def _door_details(db: Session, race: Race, ids: list[int]) -> tuple[list, list, list, list]:
+    """Street and house number (from the address), unit and building of each door, in the
+    order of ids."""
     query = sa.select(Household.id, Household.address_line, Household.unit,
                       Household.building_key).where(Household.race_id == race.id)
     if len(ids) <= IN_LIST_MAX:  # one turf: its doors; a whole cut: the race's, no huge IN
         query = query.where(Household.id.in_(ids))
     rows = {r.id: r for r in db.execute(query)}
     return ([street_of_address(rows[i].address_line) for i in ids],
+            [house_number(rows[i].address_line) for i in ids],
             [rows[i].unit or "" for i in ids],
             [rows[i].building_key or f"door {i}" for i in ids])
 
@@ -97,8 +99,8 @@ def _plan(db: Session, race: Race, ids: list[int], coords: np.ndarray, group_ids
     if record is None or not len(ids):
         return None
     net = load_network(record.data, regions=regions)
-    streets, units, buildings = _door_details(db, race, ids)
-    match = match_doors(net, coords, streets)
+    streets, numbers, units, buildings = _door_details(db, race, ids)
+    match = match_doors(net, coords, streets, numbers)
     if group_ids is None:
         group_ids = np.unique(buildings, return_inverse=True)[1]
     groups = [int(g) for g in np.asarray(group_ids).ravel()]
