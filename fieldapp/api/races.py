@@ -15,9 +15,10 @@ from fieldapp.chapters.models import Organization
 from fieldapp.errors import Conflict, DomainError
 from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_upload
-from fieldapp.races import district_impact, scripts, setup
+from fieldapp.races import scripts, setup
 from fieldapp.races.jobs import start_district_import
 from fieldapp.races.models import Race
+from fieldapp.reports import district_impact
 from fieldapp.reports.progress import race_progress
 
 

@@ -10,10 +10,10 @@ from fieldapp.cli_support import fail_on_domain_error
 from fieldapp.extensions import db
 from fieldapp.jobs.commands import enqueue_option, report_queued
 from fieldapp.jobs.submit import submit_upload
-from fieldapp.races import district_impact
 from fieldapp.races.districts import load_district
 from fieldapp.races.jobs import start_district_import
 from fieldapp.races.services import get_race_by_ref
+from fieldapp.reports import district_impact
 
 
 @click.command("district")

@@ -10,10 +10,10 @@ from fieldapp.extensions import db
 from fieldapp.jobs.submit import submit_form_upload
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import build_coverage_map_fragment
-from fieldapp.races import district_impact
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import DistrictForm
 from fieldapp.races.jobs import start_district_import
+from fieldapp.reports import district_impact
 from fieldapp.voters.locations import pin_map_data
 
 

@@ -15,7 +15,7 @@ class DistrictForm(FlaskForm):
     file = FileField("GeoJSON file (.geojson or .json)", validators=[
         FileRequired("Choose a GeoJSON file."),
         FileAllowed(["geojson", "json"], "Upload a .geojson or .json file.")])
-    # Asked only when a real boundary would be replaced (races.district_impact).
+    # Asked only when a real boundary would be replaced (reports.district_impact).
     confirm_replace = BooleanField("Replace the current boundary")
     submit = SubmitField("Upload boundary")
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
@@ -132,31 +131,6 @@ def edit_race(db: Session, race: Race, data: dict[str, Any]) -> Race:
     return race
 
 
-@dataclass(frozen=True)
-class ArchiveImpact:
-    """What archiving a race ends, for the confirmation page and the CLI."""
-
-    turfs: int
-    volunteers: int
-    knocks: int
-
-
-def archive_impact(db: Session, race: Race) -> ArchiveImpact:
-    """Active turfs and assigned volunteers that leave the phones; knocks that stay."""
-    # turf and the knock log sit above races in the layers: imported here, for counts only.
-    from fieldapp.knocklog.models import DoorKnock
-    from fieldapp.turf.models import Assignment, Turf
-
-    turfs = db.scalar(sa.select(sa.func.count()).select_from(Turf).where(
-        Turf.race_id == race.id, Turf.status == "active")) or 0
-    volunteers = db.scalar(sa.select(sa.func.count(sa.distinct(Assignment.volunteer_id)))
-                           .join(Turf, Turf.id == Assignment.turf_id)
-                           .where(Turf.race_id == race.id, Assignment.status == "active")) or 0
-    knocks = db.scalar(sa.select(sa.func.count()).select_from(DoorKnock)
-                       .where(DoorKnock.race_id == race.id)) or 0
-    return ArchiveImpact(turfs, volunteers, knocks)
-
-
 def archive_race(db: Session, race: Race) -> None:
     """Take the race off the race list and the volunteers' phones; knocks and exports stay.
 
@@ -175,22 +149,3 @@ def unarchive_race(db: Session, race: Race) -> None:
     race.status = "active"
     race.archived_at = None
     db.flush()
-
-
-def setup_checklist(db: Session, race: Race) -> list[tuple[str, bool]]:
-    """(step, done) for district, voters, script, turfs, volunteers, in the order to do them."""
-    # turf and voters sit above races in the layers: imported here, for counts only.
-    from fieldapp.turf.models import Assignment, Turf
-    from fieldapp.voters.models import Household
-
-    def exists(query) -> bool:
-        return db.scalar(sa.select(query.exists())) or False
-
-    return [
-        ("district", race.district is not None),
-        ("voters", exists(sa.select(Household.id).where(Household.race_id == race.id))),
-        ("script", bool(race.current_questions)),
-        ("turfs", exists(sa.select(Turf.id).where(Turf.race_id == race.id))),
-        ("volunteers", exists(sa.select(Assignment.id).join(Turf, Turf.id == Assignment.turf_id)
-                              .where(Turf.race_id == race.id))),
-    ]

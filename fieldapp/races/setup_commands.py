@@ -14,6 +14,7 @@ from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
 from fieldapp.races import scripts, setup
 from fieldapp.races.services import get_race_by_ref
+from fieldapp.reports.race_setup import archive_impact
 from fieldapp.turf.limits import DOORS_RANGE
 
 
@@ -78,7 +79,7 @@ def edit(race_ref: str, name: str | None, **options) -> None:
 def archive(race_ref: str, yes: bool) -> None:
     """Archive RACE: it leaves the race list and volunteers' phones; knocks and exports stay."""
     race = get_race_by_ref(db.session, race_ref)
-    impact = setup.archive_impact(db.session, race)
+    impact = archive_impact(db.session, race)
     click.echo(f"Archiving {race.name!r} ends {impact.turfs} active turfs on the phones of "
                f"{impact.volunteers} volunteers; its {impact.knocks} knocks stay.")
     if not yes:

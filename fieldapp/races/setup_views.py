@@ -12,6 +12,7 @@ from fieldapp.extensions import db
 from fieldapp.races import setup
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import RaceForm
+from fieldapp.reports.race_setup import archive_impact
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -76,5 +77,5 @@ def archive_race(race_id: int):
         return redirect(url_for("races.detail", race_id=race.id))
     if form.is_submitted():
         abort(400)
-    impact = setup.archive_impact(db.session, race)
+    impact = archive_impact(db.session, race)
     return render_template("races/archive.html", race=race, impact=impact, form=form)

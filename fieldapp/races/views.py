@@ -10,8 +10,8 @@ from fieldapp.extensions import db
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import latest_jobs
 from fieldapp.races.blueprint import bp
-from fieldapp.races.setup import setup_checklist
 from fieldapp.reports.figures import race_figures
+from fieldapp.reports.race_setup import setup_checklist
 from fieldapp.voters.geocoding import geocoder_configured
 
 

@@ -1,4 +1,7 @@
-"""What replacing a race's real district boundary affects, named before the upload is taken."""
+"""What replacing a race's real district boundary affects, named before the upload is taken.
+
+A report across the domains (doors, turfs, volunteers), so it sits above them with the others.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,6 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fieldapp.races.models import Race
+from fieldapp.turf.models import Assignment, Turf
+from fieldapp.voters.models import Household
 
 
 @dataclass(frozen=True)
@@ -39,10 +44,6 @@ def needs_confirmation(race: Race) -> bool:
 
 def replace_impact(db: Session, race: Race) -> ReplaceImpact:
     """Counts for the question asked before a boundary is replaced."""
-    # turf and voters sit above races in the layers: imported here, for counts only.
-    from fieldapp.turf.models import Assignment, Turf
-    from fieldapp.voters.models import Household
-
     geocoded, in_turfs = db.execute(
         sa.select(sa.func.count(Household.lat), sa.func.count(Household.turf_id))
         .where(Household.race_id == race.id, Household.archived_at.is_(None))).one()
