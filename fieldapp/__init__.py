@@ -76,7 +76,7 @@ def register_template_globals(app: Flask) -> None:
 
 def register_job_kinds() -> None:
     """Tell the generic jobs package every domain's kinds of job (fieldapp/job_kinds.py)."""
-    from fieldapp.job_kinds import register_job_kinds as register
+    from fieldapp.job_kinds import register_job_kinds as register  # as in create_app: on call
 
     register()
 
