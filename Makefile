@@ -70,7 +70,7 @@ lint: test-venv
 	else \
 	  [ -x "$(ESLINT)" ] || { mkdir -p "$(ESLINT_DIR)" && npm install --silent --no-save --no-audit \
 	    --no-fund --prefix "$(ESLINT_DIR)" eslint@$(ESLINT_VERSION); } && \
-	  "$(ESLINT)" --max-warnings 0 static/js && echo "ESLint: static/js passed"; \
+	  "$(ESLINT)" --max-warnings 0 static/js tests/js && echo "ESLint: static/js and tests/js passed"; \
 	fi
 
 # Extract every marked string (babel.cfg), merge into each language's .po, compile the .mo.

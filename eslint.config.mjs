@@ -13,6 +13,25 @@ const browser = Object.fromEntries([
 const worker = Object.fromEntries(["self", "clients", "registration", "skipWaiting"]
   .map((name) => [name, "readonly"]));
 
+const rules = {
+  "no-undef": "error",
+  "no-unused-vars": ["error", { args: "none", caughtErrors: "none" }],
+  "no-redeclare": "error",
+  "no-dupe-keys": "error",
+  "no-dupe-args": "error",
+  "no-duplicate-case": "error",
+  "no-unreachable": "error",
+  "no-self-assign": "error",
+  "no-self-compare": "error",
+  "no-empty": ["error", { allowEmptyCatch: true }],
+  "no-func-assign": "error",
+  "no-cond-assign": ["error", "except-parens"],
+  "use-isnan": "error",
+  "valid-typeof": "error",
+  "eqeqeq": ["error", "smart"],
+  "quotes": ["error", "double", { avoidEscape: true }],
+};
+
 export default [
   {
     files: ["static/js/**/*.js"],
@@ -22,24 +41,7 @@ export default [
       globals: { ...browser, L: "readonly", FieldMaps: "writable" },
     },
     linterOptions: { reportUnusedDisableDirectives: "error" },
-    rules: {
-      "no-undef": "error",
-      "no-unused-vars": ["error", { args: "none", caughtErrors: "none" }],
-      "no-redeclare": "error",
-      "no-dupe-keys": "error",
-      "no-dupe-args": "error",
-      "no-duplicate-case": "error",
-      "no-unreachable": "error",
-      "no-self-assign": "error",
-      "no-self-compare": "error",
-      "no-empty": ["error", { allowEmptyCatch: true }],
-      "no-func-assign": "error",
-      "no-cond-assign": ["error", "except-parens"],
-      "use-isnan": "error",
-      "valid-typeof": "error",
-      "eqeqeq": ["error", "smart"],
-      "quotes": ["error", "double", { avoidEscape: true }],
-    },
+    rules,
   },
   {
     // static/js/phone/i18n.js: the phone's translation functions, used by every phone script.
@@ -49,5 +51,17 @@ export default [
   {
     files: ["static/js/phone/sw.js"],
     languageOptions: { globals: { ...browser, ...worker } },
+  },
+  {
+    // The unit tests of the scripts above (tests/js): CommonJS for Node's own test runner.
+    files: ["tests/js/**/*.js"],
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "commonjs",
+      globals: Object.fromEntries(["require", "module", "__dirname", "Buffer", "Blob", "atob",
+        "btoa", "console"].map((name) => [name, "readonly"])),
+    },
+    linterOptions: { reportUnusedDisableDirectives: "error" },
+    rules,
   },
 ];
