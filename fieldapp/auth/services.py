@@ -12,11 +12,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from fieldapp.auth.models import ROLES, ApiToken, Invite, LoginSession, Membership, User
+from fieldapp.auth.models import ApiToken, Invite, LoginSession, User
+from fieldapp.chapters.models import Organization
+from fieldapp.chapters.services import check_role, set_membership
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.i18n.marks import N_
 from fieldapp.models_base import utcnow
-from fieldapp.races.models import Organization
 
 SESSION_TTL = dt.timedelta(days=14)
 MIN_PASSWORD_LENGTH = 10
@@ -46,25 +47,6 @@ def check_password_rules(password: str) -> None:
         )
 
 
-def get_organization(db: Session, slug: str) -> Organization:
-    """The organization with this slug, or NotFound naming the valid ones."""
-    org = db.scalar(sa.select(Organization).where(Organization.slug == slug))
-    if org is None:
-        slugs = db.scalars(sa.select(Organization.slug).order_by(Organization.slug)).all()
-        raise NotFound(
-            f"No organization {slug!r}. Valid: {', '.join(slugs) or '(none yet)'}.",
-            {"org": "unknown organization"},
-        )
-    return org
-
-
-def check_role(role: str) -> str:
-    """Return role if it is one of ROLES, else raise naming the valid ones."""
-    if role not in ROLES:
-        raise DomainError(f"Unknown role {role!r}. Valid: {', '.join(ROLES)}.", {"role": "unknown"})
-    return role
-
-
 def create_user(db: Session, email: str, password: str, name: str = "") -> User:
     """Create a user with a hashed password; a taken e-mail is a field error."""
     email = normalize_email(email)
@@ -78,23 +60,6 @@ def create_user(db: Session, email: str, password: str, name: str = "") -> User:
     db.add(user)
     db.flush()
     return user
-
-
-def set_membership(db: Session, user: User, org: Organization, role: str) -> Membership:
-    """Give user a role in org, replacing any role they had there."""
-    check_role(role)
-    membership = db.scalar(
-        sa.select(Membership).where(
-            Membership.user_id == user.id, Membership.organization_id == org.id
-        )
-    )
-    if membership is None:
-        membership = Membership(user=user, organization=org, role=role)
-        db.add(membership)
-    else:
-        membership.role = role
-    db.flush()
-    return membership
 
 
 def authenticate(db: Session, email: str, password: str) -> User | None:

@@ -1,36 +1,15 @@
-"""Organizations (state chapters), their races, districts and scripts."""
+"""A chapter's races, their districts and scripts (organizations: fieldapp.chapters)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, WriteOnlyMapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from fieldapp.chapters.models import Organization
 from fieldapp.extensions import db
 from fieldapp.models_base import UTCDateTime, utcnow
-
-if TYPE_CHECKING:
-    from fieldapp.auth.models import Membership
-
-
-class Organization(db.Model):
-    """A state chapter: owns races, voters and members; nothing crosses between them."""
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    slug: Mapped[str] = mapped_column(sa.String(64), unique=True)
-    name: Mapped[str] = mapped_column(sa.String(200))
-    # The committee's own VAN result ids per fieldapp outcome, for the canvass export.
-    van_result_ids: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-    memberships: Mapped[list[Membership]] = relationship(
-        back_populates="organization", cascade="all, delete-orphan"
-    )
-    races: WriteOnlyMapped[Race] = relationship(back_populates="organization")
-
-    def __repr__(self) -> str:
-        return f"<Organization {self.slug}>"
 
 
 class Race(db.Model):
