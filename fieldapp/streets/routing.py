@@ -20,10 +20,6 @@ from fieldapp.streets.tour import improve_path
 from fieldapp.turf.walk_order import _open_path
 
 WALK_M_PER_MIN = 75.0      # 4.5 km/h
-# fast_tsp's wall-clock budget per turf. The 2-opt/Or-opt polish after it (tour.py) makes up
-# for a short one: 1 ms measured 1.0003-1.0004 of LKH (mean, 60 turfs) beside 1.0001-1.0003
-# for the straight-line default (~3.6 ms at 40 stops), routing 2-4x faster per turf.
-TSP_SECONDS = 0.001
 MINUTES_PER_DOOR = 1.5     # knock, wait, talk, log
 
 
@@ -82,8 +78,7 @@ def route_compact(sd: StreetDistances, doors: np.ndarray, coords: np.ndarray, gr
         far = ~np.isfinite(dist)
         if far.any():  # doors on streets that do not meet: a long way round, never a crash
             dist = np.where(far, 3 * float(dist[~far].max(initial=1000.0)), dist)
-        order = improve_path(dist, _open_path(dist, first, TSP_SECONDS if seconds is None
-                                              else seconds), first)
+        order = improve_path(dist, _open_path(dist, first, seconds), first)
     else:
         order = np.zeros(1, np.int64)
     length = float(sum(dist[a, b] for a, b in zip(order[:-1], order[1:])))
