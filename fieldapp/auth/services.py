@@ -129,7 +129,7 @@ def create_invite(db: Session, org: Organization, role: str, created_by: User | 
     if ttl <= dt.timedelta(0) or ttl > MAX_INVITE_TTL:
         errors["expires"] = f"Between 1 hour and {MAX_INVITE_TTL.days} days."
     if turf_id is not None:
-        from fieldapp.turf.models import Turf
+        from fieldapp.turf.models import Turf  # turf sits above auth: an invite's turf
 
         turf = db.get(Turf, turf_id)
         if turf is None or turf.race.organization_id != org.id or turf.status != "active":
@@ -186,7 +186,7 @@ def accept_invite(db: Session, token: str, email: str, password: str, name: str 
         raise InviteError("used")
     db.refresh(invite)
     if invite.turf is not None and invite.turf.status == "active":
-        from fieldapp.turf.services import assign_turf
+        from fieldapp.turf.services import assign_turf  # turf sits above auth
 
         db.refresh(user, ["memberships"])
         assign_turf(db, invite.turf, user, invite.created_by)
@@ -195,7 +195,7 @@ def accept_invite(db: Session, token: str, email: str, password: str, name: str 
 
 def holds_turf(db: Session, user_id: int, turf_id: int) -> bool:
     """True when the user has an active assignment on this turf."""
-    from fieldapp.turf.models import Assignment
+    from fieldapp.turf.models import Assignment  # turf sits above auth
 
     return db.scalar(sa.select(Assignment.id).where(
         Assignment.turf_id == turf_id, Assignment.volunteer_id == user_id,

@@ -52,6 +52,7 @@ def current_language() -> str:
 def register(app: Flask) -> None:
     """The templates' language helpers and `flask i18n`. (create_app binds Flask-Babel with
     select_locale and TRANSLATIONS, and registers the blueprint of i18n/routes.py.)"""
+    # Both import this package (its TRANSLATIONS, marks): on call, no import cycle.
     from fieldapp.i18n.catalogue import js_messages
     from fieldapp.i18n.commands import i18n_cli
 
