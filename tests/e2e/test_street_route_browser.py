@@ -21,6 +21,12 @@ def app_config(app_config):
     return {**app_config, "FIELDAPP_TILES_URL": ""}
 
 
+def _turns(route) -> bool:
+    """Whether a route's line spans both directions (so it turns a corner: ~20 m or more)."""
+    xs, ys = zip(*route["coordinates"], strict=True) if route else ((0,), (0,))
+    return max(xs) - min(xs) > 0.0002 and max(ys) - min(ys) > 0.0002
+
+
 @pytest.fixture
 def routed_turf(db, tmp_path):
     """The generated city imported as streets, cut at 40 doors, the first turf assigned."""
@@ -29,9 +35,11 @@ def routed_turf(db, tmp_path):
     import_streets(db, race, streets_world.write_osm(c, tmp_path / "city.osm"), "city.osm")
     turf_services.cut_race(db, race, 40)
     volunteer = factories.user(db, VOLUNTEER, race.organization, "volunteer")
-    # The turf with the most buildings of several units, to see them grouped in order.
+    # The turf with the most buildings of several units, to see them grouped in order, among
+    # those whose route turns a corner (a turf of one straight street draws as one segment).
     turfs = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).all()
-    turf = max(turfs, key=lambda t: sum(1 for d in t.households if d.unit))
+    turf = max(turfs, key=lambda t: (_turns(t.route), sum(1 for d in t.households if d.unit)))
+    assert _turns(turf.route), "the generated city should give at least one turf a corner"
     factories.assign(db, turf, volunteer)
     db.commit()
     doors = db.scalars(sa.select(Household).where(Household.turf_id == turf.id)
