@@ -14,7 +14,7 @@ from pathlib import Path
 
 WORKER = Path("js") / "phone" / "sw.js"
 SHELL_NAME = '"fieldapp-shell-v1"'  # the placeholder in sw.js
-_STATIC_FILE = re.compile(r'"/static/([^"]+\.(?:js|css))"')
+_STATIC_FILE = re.compile(r'"/static/([^"]+\.(?:js|css|webmanifest|svg|png))"')
 
 
 def worker_script(static_folder: str) -> str:

@@ -28,6 +28,9 @@ var SHELL_FILES = [
   "/static/js/phone/walkmap.js",
   "/static/vendor/leaflet-1.9.4/leaflet.js",
   "/static/vendor/leaflet-1.9.4/leaflet.css",
+  "/static/manifest.webmanifest",
+  "/static/favicon.svg",
+  "/static/icons/icon-192.png",
 ];
 var LEAFLET_IMAGES = "/static/vendor/leaflet-1.9.4/images/";
 var PHONE_PAGES = /^\/(my\/turfs|walk\/\d+)$/;
