@@ -45,9 +45,9 @@ def test_adding_an_outcome_needs_only_outcomes_py():
         import json, sys, types
         import numpy as np
         source = open({str(ROOT / "fieldapp/knocklog/outcomes.py")!r}).read()
-        entry = '    Outcome("lit_drop", "Lit dropped", "Lit Drop", 23, "#f0e442"),\\n'
+        entry = '    Outcome("lit_drop", N_("Lit dropped"), "Lit Drop", 23, "#f0e442"),\\n'
         assert entry in source
-        source = source.replace(entry, entry + '    Outcome("spanish", "Spanish speaker", '
+        source = source.replace(entry, entry + '    Outcome("spanish", N_("Spanish speaker"), '
                                 '"Spanish", 31, "#117733", "#ffffff"),\\n')
         import fieldapp.knocklog
         module = types.ModuleType("fieldapp.knocklog.outcomes")
@@ -60,7 +60,9 @@ def test_adding_an_outcome_needs_only_outcomes_py():
         race = types.SimpleNamespace(organization=types.SimpleNamespace(van_result_ids=None))
         doors = encode.encode_doors(np.array([40.0]), np.array([-74.0]),
                                     np.array([palette.outcome_index("spanish")]))
-        env = Environment(loader=FileSystemLoader({str(ROOT / "fieldapp/templates")!r}))
+        env = Environment(loader=FileSystemLoader({str(ROOT / "fieldapp/templates")!r}),
+                          extensions=["jinja2.ext.i18n"])
+        env.install_null_translations()  # the template shows labels through _()
         phone = env.get_template("canvass/_outcomes.html").render(OUTCOMES=module.OUTCOMES)
         print(json.dumps({{"legend": palette.outcome_labels()[-1],
                           "swatch": palette.outcome_swatch("spanish").color,
@@ -79,7 +81,9 @@ def test_adding_an_outcome_needs_only_outcomes_py():
 
 def test_the_phone_lists_every_outcome_with_its_label():
     """The phone's outcome data is rendered from OUTCOMES."""
-    env = Environment(loader=FileSystemLoader(ROOT / "fieldapp/templates"))
+    env = Environment(loader=FileSystemLoader(ROOT / "fieldapp/templates"),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_null_translations()  # the template shows labels through _()
     html = env.get_template("canvass/_outcomes.html").render(OUTCOMES=outcomes.OUTCOMES)
     data = json.loads(html.split(">", 1)[1].rsplit("<", 1)[0])
     assert [(d["code"], d["label"]) for d in data] == [(o.code, o.label) for o in outcomes.OUTCOMES]
