@@ -5,32 +5,19 @@ from flask import jsonify
 
 from fieldapp.api import openapi_streets
 from fieldapp.api.blueprint import bp
+from fieldapp.api.openapi_parts import error_responses
+from fieldapp.api.openapi_parts import json_body as _body
+from fieldapp.api.openapi_parts import json_response as _json
+from fieldapp.api.openapi_parts import path_id as _path
+from fieldapp.api.openapi_parts import ref as _ref
 from fieldapp.api.openapi_races import PATHS, SCHEMAS
 from fieldapp.knocklog.outcomes import OUTCOME_CODES
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-def _path(name: str) -> dict:
-    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
-
-
-def _body(properties: dict, required: list[str]) -> dict:
-    return {"required": True, "content": {"application/json": {"schema": {
-        "type": "object", "properties": properties, "required": required}}}}
-
-
-ERRORS = {code: _json(_ref("Error"), text) for code, text in {
+ERRORS = error_responses({
     "401": "Not authenticated", "403": "Not allowed for this user", "404": "Unknown id",
     "413": "The body is over the call's limit (2 MB by default), refused unread",
-    "422": "Invalid fields"}.items()}
+    "422": "Invalid fields"})
 
 KNOCK_IN = {
     "type": "object", "required": ["client_uuid", "household_id", "knocked_at"],

@@ -2,22 +2,16 @@
 merged into fieldapp/api/openapi.py's document."""
 from __future__ import annotations
 
+from fieldapp.api.openapi_parts import RACE_ID as _RACE_ID
+from fieldapp.api.openapi_parts import error_responses
+from fieldapp.api.openapi_parts import json_response as _json
+from fieldapp.api.openapi_parts import ref as _ref
 from fieldapp.races.models import QUESTION_KINDS
-from fieldapp.turf.services import MAX_DOORS, MIN_DOORS
+from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 
-
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-_ERRORS = {code: _json(_ref("Error"), text) for code, text in {
+_ERRORS = error_responses({
     "401": "Not authenticated", "403": "Not an organizer of this chapter",
-    "404": "Unknown id", "422": "Invalid fields: `error.fields` names each, with why"}.items()}
-_RACE_ID = [{"name": "race_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    "404": "Unknown id", "422": "Invalid fields: `error.fields` names each, with why"})
 
 RACE_FIELDS = {
     "name": {"type": "string", "maxLength": 200, "description": "Unique within the chapter"},

@@ -2,20 +2,15 @@
 fieldapp/api/openapi.py's document."""
 from __future__ import annotations
 
+from fieldapp.api.openapi_parts import RACE_ID as _RACE_ID
+from fieldapp.api.openapi_parts import error_responses
+from fieldapp.api.openapi_parts import json_response as _json
+from fieldapp.api.openapi_parts import ref as _ref
 
-def _ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def _json(schema: dict, description: str = "OK") -> dict:
-    return {"description": description, "content": {"application/json": {"schema": schema}}}
-
-
-_ERRORS = {code: _json(_ref("Error"), text) for code, text in {
+_ERRORS = error_responses({
     "401": "Not authenticated", "403": "Not an organizer of this chapter",
     "404": "Unknown id", "413": "The file is over the upload limit (200 MB by default)",
-    "422": "Invalid fields: `error.fields` names each, with why"}.items()}
-_RACE_ID = [{"name": "race_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+    "422": "Invalid fields: `error.fields` names each, with why"})
 
 SCHEMAS = {
     "Walk": {"type": "object", "description": "The turf's walk: its route's length and an "
