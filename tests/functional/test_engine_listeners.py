@@ -1,23 +1,11 @@
 """The app's engine gets fieldapp's connection settings; another engine of the process does not."""
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from fieldapp import create_app
 from fieldapp.extensions import db
 from fieldapp.fastsql import engine as fast_engine
-
-
-@pytest.fixture
-def empty_app(backend, tmp_path, monkeypatch):
-    """An app on a database with no tables at all."""
-    monkeypatch.setenv("FIELDAPP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": backend.empty_url(tmp_path)})
-    with app.app_context():
-        yield app
-        db.engine.dispose()
 
 
 def _listeners(engine: sa.Engine) -> set[str]:

@@ -9,18 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
-from fieldapp import create_app
 from fieldapp.extensions import db
-
-
-@pytest.fixture
-def empty_app(backend, tmp_path, monkeypatch):
-    """An app on a database with no tables at all."""
-    monkeypatch.setenv("FIELDAPP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": backend.empty_url(tmp_path)})
-    with app.app_context():
-        yield app
-        db.engine.dispose()
 
 
 def _user_tables(connection) -> set[str]:

@@ -6,12 +6,14 @@ import io
 from collections import defaultdict
 
 import numpy as np
+import pytest
 import shapely
 import sqlalchemy as sa
 
 from fieldapp.streets.models import DoorStreet, StreetNetworkRecord
 from fieldapp.streets.network import Way
 from fieldapp.streets.store import load_network
+from fieldapp.turf import services as turf_services
 from fieldapp.turf.models import Turf
 from fieldapp.voters.models import Household
 from tests import factories, streets_world
@@ -19,6 +21,18 @@ from tests import factories, streets_world
 
 def _import(runner, path, race):
     return runner.invoke(args=["imports", "streets", str(path), "--race", str(race.id)])
+
+
+@pytest.fixture
+def street_turf(db, runner, tmp_path):
+    """The generated city imported through the CLI and cut at 40 doors: its first turf."""
+    c = streets_world.city()
+    race, _ = streets_world.race_with_doors(db, c)
+    db.commit()
+    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
+    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
+    db.expire_all()
+    return db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).first()
 
 
 def test_cli_import_then_cut_follows_block_faces_and_streets(db, runner, tmp_path):
@@ -174,16 +188,8 @@ def test_walk_sheet_and_turf_page_show_time_and_group_units(db, client, auth, ru
     assert "km, about" in page
 
 
-def test_rerouting_one_turf_follows_the_streets_too(db, runner, tmp_path):
-    from fieldapp.turf import services as turf_services
-
-    c = streets_world.city()
-    race, _ = streets_world.race_with_doors(db, c)
-    db.commit()
-    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
-    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
-    db.expire_all()
-    turf = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).first()
+def test_rerouting_one_turf_follows_the_streets_too(db, street_turf):
+    turf = street_turf
     before = turf.route_length_m
     turf.route = None
     turf_services.route_turf(db, turf)  # after a manual change of its doors, say
@@ -194,16 +200,8 @@ def test_rerouting_one_turf_follows_the_streets_too(db, runner, tmp_path):
     assert turf.route_length_m <= before * 1.05
 
 
-def test_organizers_start_point_begins_the_street_route(db, runner, tmp_path):
-    from fieldapp.turf import services as turf_services
-
-    c = streets_world.city()
-    race, _ = streets_world.race_with_doors(db, c)
-    db.commit()
-    assert _import(runner, streets_world.write_osm(c, tmp_path / "city.osm"), race).exit_code == 0
-    assert runner.invoke(args=["turf", "cut", str(race.id), "--doors", "40"]).exit_code == 0
-    db.expire_all()
-    turf = db.scalars(sa.select(Turf).where(Turf.race_id == race.id)).first()
+def test_organizers_start_point_begins_the_street_route(db, street_turf):
+    turf = street_turf
     last = [d for d in turf.households if not d.unit][-1]  # the far end of today's route
     assert turf.households[0].id != last.id
     turf.start_lat, turf.start_lon = last.lat + 1e-5, last.lon  # parked by that door
