@@ -165,7 +165,9 @@
     opener = document.activeElement !== document.body ? document.activeElement : null;
     sheet.hidden = false;
     // Modal where <dialog> is known: the page behind is inert, Tab stays in the sheet.
-    if (typeof sheet.showModal === "function" && !sheet.open) sheet.showModal();
+    // Without showModal (older browsers) it opens as a plain panel; keepFocus holds Tab in it.
+    if (typeof sheet.showModal === "function") { if (!sheet.open) sheet.showModal(); }
+    else sheet.setAttribute("open", "");
     document.body.classList.add("sheet-open");
     var first = $("outcome-grid").querySelector("button");
     if (first) first.focus({ preventScroll: true });
@@ -202,6 +204,7 @@
     current = null;
     var sheet = $("sheet");
     if (sheet.open && typeof sheet.close === "function") sheet.close();
+    sheet.removeAttribute("open");
     sheet.hidden = true;
     document.body.classList.remove("sheet-open");
     if (saved !== true && door) {
