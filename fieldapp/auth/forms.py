@@ -7,12 +7,6 @@ from wtforms import EmailField, IntegerField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 
-class EmptyForm(FlaskForm):
-    """Carries only the CSRF token, for POST-only buttons."""
-
-    submit = SubmitField("Submit")
-
-
 class LoginForm(FlaskForm):
     """E-mail and password."""
 

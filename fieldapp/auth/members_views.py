@@ -10,11 +10,12 @@ from flask_login import current_user, login_required
 from fieldapp import access
 from fieldapp.auth import services
 from fieldapp.auth.blueprint import bp
-from fieldapp.auth.forms import EmptyForm, InviteForm, RoleForm
+from fieldapp.auth.forms import InviteForm, RoleForm
 from fieldapp.auth.models import Invite
 from fieldapp.chapters.models import Membership
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.models_base import utcnow
 from fieldapp.races.models import Race
 from fieldapp.turf.models import Turf

@@ -9,9 +9,10 @@ from flask_login import current_user, login_required, logout_user
 from fieldapp import access
 from fieldapp.auth import team
 from fieldapp.auth.blueprint import bp
-from fieldapp.auth.forms import ChangePasswordForm, EmptyForm, NewPasswordForm, RoleForm
+from fieldapp.auth.forms import ChangePasswordForm, NewPasswordForm, RoleForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db, limiter
+from fieldapp.forms import EmptyForm
 
 
 def _member(slug: str, user_id: int):

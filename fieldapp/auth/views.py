@@ -11,10 +11,11 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from fieldapp.auth import services
 from fieldapp.auth.blueprint import bp
-from fieldapp.auth.forms import EmptyForm, JoinForm, LoginForm, TokenForm
+from fieldapp.auth.forms import JoinForm, LoginForm, TokenForm
 from fieldapp.auth.models import ApiToken
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db, limiter
+from fieldapp.forms import EmptyForm
 from fieldapp.models_base import utcnow
 
 

@@ -12,10 +12,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.canvass import held as held_knocks
 from fieldapp.canvass.blueprint import bp
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.knocklog.models import HeldKnock
 
 PAGE = 200  # held knocks listed at once; bulk decisions act on the ones listed

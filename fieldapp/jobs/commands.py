@@ -20,7 +20,6 @@ from fieldapp.jobs import kinds, services
 from fieldapp.jobs.models import Job
 from fieldapp.jobs.queue import job_queue
 from fieldapp.jobs.recovery import recover_stale_jobs
-from fieldapp.races.services import get_race_by_ref
 
 
 @click.group()
@@ -62,12 +61,13 @@ def worker(workers: int, burst: bool) -> None:
 
 
 @jobs.command("list")
-@click.option("--race", "race_ref", help="Only this race (id or exact name).")
+# A race id, not a name: the jobs package knows no domain (issue 19), so it cannot look one up.
+@click.option("--race", "race_id", type=click.IntRange(1),
+              help="Only this race's jobs (its id, from `flask races list`).")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 1000))
 @with_appcontext
-def list_jobs(race_ref: str | None, limit: int) -> None:
+def list_jobs(race_id: int | None, limit: int) -> None:
     """The latest jobs, those under way first."""
-    race_id = get_race_by_ref(db.session, race_ref).id if race_ref else None
     rows = services.latest_jobs(db.session, race_id, limit=limit)
     if not rows:
         click.echo("No jobs.")

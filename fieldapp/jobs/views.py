@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.jobs import kinds
 from fieldapp.jobs.blueprint import bp
 from fieldapp.jobs.retry import retry_job

@@ -7,9 +7,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.races import scripts
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import ImportScriptForm

@@ -5,10 +5,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.chapters.models import Organization
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.races import setup
 from fieldapp.races.blueprint import bp
 from fieldapp.races.forms import RaceForm

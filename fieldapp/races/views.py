@@ -5,8 +5,8 @@ from flask import current_app, render_template
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import latest_jobs
 from fieldapp.races.blueprint import bp

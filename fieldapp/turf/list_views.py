@@ -11,11 +11,11 @@ from flask import flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.auth.models import User
 from fieldapp.errorhandlers import wants_json
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import CoverageMapData, TurfSummary, build_coverage_map_fragment
 from fieldapp.turf import bulk, listing

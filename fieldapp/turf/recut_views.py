@@ -5,9 +5,9 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.jobs.submit import submit
 from fieldapp.knocklog.outcomes import OUTCOMES
 from fieldapp.turf import services

@@ -11,10 +11,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.errorhandlers import wants_json
 from fieldapp.errors import DomainError, Forbidden, NotFound
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.map_pages import map_response
 from fieldapp.turf import bulk, services, split_merge
 from fieldapp.turf.blueprint import bp

@@ -7,11 +7,11 @@ from flask import flash, redirect, request, url_for
 from flask_login import current_user, login_required
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.auth.models import User
 from fieldapp.chapters.models import Membership
 from fieldapp.errors import DomainError
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.jobs.submit import submit
 from fieldapp.map_pages import map_fragment, map_response
 from fieldapp.maps import MAX_DOORS, MapFragment, build_turf_map_fragment

@@ -6,10 +6,10 @@ from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from fieldapp import access
-from fieldapp.auth.forms import EmptyForm
 from fieldapp.body_limits import accepts_upload
 from fieldapp.errors import DomainError, NotFound
 from fieldapp.extensions import db
+from fieldapp.forms import EmptyForm
 from fieldapp.jobs.kinds import KINDS
 from fieldapp.jobs.services import JobAlreadyRunning, latest_jobs
 from fieldapp.jobs.submit import submit, submit_upload
