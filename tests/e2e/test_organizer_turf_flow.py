@@ -54,7 +54,8 @@ def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_s
     assert "Pick a volunteer" in page.inner_text("#bulk-status")
     assert db.scalar(sa.select(sa.func.count()).select_from(Assignment)) == 0
     page.select_option("#bulk-volunteer", label="Val Volunteer (volunteer)")
-    shift = (dt.date.today() + dt.timedelta(days=2)).isoformat()
+    day = dt.date.today() + dt.timedelta(days=2)
+    shift = day.isoformat()
     page.fill("#bulk-shift", shift)
     page.click("#bulk-bar button[value=assign]")
     page.wait_for_selector("#bulk-status.flash-success")
@@ -79,6 +80,8 @@ def test_cut_assign_print_and_the_volunteer_sees_it(db, context, browser, live_s
         mine.goto("/my/turfs")
         card = mine.locator(".turf-card")
         assert card.count() == 1
-        assert turf_name in card.inner_text() and shift in card.inner_text()
+        # The phone writes the date in the volunteer's language (English here: "Dec 9, 2026").
+        shown = f"{day:%b} {day.day}, {day.year}"
+        assert turf_name in card.inner_text() and shown in card.inner_text()
     finally:
         phone.close()
