@@ -27,34 +27,35 @@ class JoinForm(FlaskForm):
     submit = SubmitField(_l("Join"))
 
 
+ROLE_CHOICES = [("volunteer", _l("Volunteer")), ("organizer", _l("Organizer")), ("admin", _l("Admin"))]
+
+
 class InviteForm(FlaskForm):
     """An organizer creates an invite link."""
 
-    role = SelectField("Role", choices=[("volunteer", "Volunteer"), ("organizer", "Organizer"),
-                                        ("admin", "Admin")], default="volunteer")
-    note = StringField("Note (who it is for)", validators=[Optional(), Length(max=200)])
-    max_uses = IntegerField("How many people may join with it", default=1,
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES, default="volunteer")
+    note = StringField(_l("Note (who it is for)"), validators=[Optional(), Length(max=200)])
+    max_uses = IntegerField(_l("How many people may join with it"), default=1,
                             validators=[Optional(), NumberRange(1, 1000)])
-    expires_hours = IntegerField("Expires after (hours)", default=72,
+    expires_hours = IntegerField(_l("Expires after (hours)"), default=72,
                                  validators=[Optional(), NumberRange(1, 24 * 90)])
-    turf = SelectField("Turf each newcomer gets (optional)", coerce=int, default=0,
+    turf = SelectField(_l("Turf each newcomer gets (optional)"), coerce=int, default=0,
                        validate_choice=False)
-    submit = SubmitField("Create invite link")
+    submit = SubmitField(_l("Create invite link"))
 
 
 class TokenForm(FlaskForm):
     """Name a new API token."""
 
-    name = StringField("Token name", validators=[DataRequired(), Length(max=100)])
-    submit = SubmitField("Create token")
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)])
+    submit = SubmitField(_l("Create token"))
 
 
 class RoleForm(FlaskForm):
     """An organizer changes a member's role."""
 
-    role = SelectField("Role", choices=[("volunteer", "Volunteer"), ("organizer", "Organizer"),
-                                        ("admin", "Admin")])
-    submit = SubmitField("Change role")
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    submit = SubmitField(_l("Change role"))
 
 
 class NewPasswordForm(FlaskForm):

@@ -5,6 +5,7 @@ import datetime as dt
 
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -29,7 +30,7 @@ def members(slug: str):
     form = InviteForm()
     if not form.is_submitted():
         form.expires_hours.data = current_app.config["INVITE_TTL_HOURS"]
-    form.turf.choices = [(0, "None")] + turf_choices(db.session, org.id)
+    form.turf.choices = [(0, gettext("None"))] + turf_choices(db.session, org.id)
     new_link, status = None, 200
     if form.validate_on_submit():
         if form.role.data != "volunteer":
@@ -84,5 +85,5 @@ def revoke_invite(slug: str, invite_id: int):
     if EmptyForm().validate_on_submit():
         services.revoke_invite(db.session, invite)
         db.session.commit()
-        flash("Invite withdrawn.", "info")
+        flash(gettext("Invite withdrawn."), "info")
     return redirect(url_for("auth.members", slug=org.slug))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, flash, redirect, render_template, session, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, logout_user
 
 from fieldapp import access
@@ -34,7 +35,8 @@ def change_role(slug: str, user_id: int):
     if form.validate_on_submit():
         team.change_role(db.session, current_user, membership, form.role.data)
         db.session.commit()
-        flash(f"{membership.user.display_name} is now {form.role.data}.", "success")
+        flash(gettext("%(name)s is now %(role)s.", name=membership.user.display_name,
+                      role=form.role.data), "success")
     return _back(org)
 
 
@@ -47,13 +49,15 @@ def deactivate(slug: str, user_id: int):
     if form.validate_on_submit():
         team.set_active(db.session, current_user, membership.user, False)
         db.session.commit()
-        flash(f"{membership.user.display_name} is deactivated; their knocks stay.", "info")
+        flash(gettext("%(name)s is deactivated; their knocks stay.",
+                      name=membership.user.display_name), "info")
         return _back(org)
     return render_template("auth/confirm.html", org=org, form=form, member=membership.user,
-                           title=f"Deactivate {membership.user.display_name}?",
-                           explain="They are logged out everywhere and their API tokens stop "
-                                   "working now. Their knocks stay. You can reactivate them later.",
-                           button="Deactivate")
+                           title=gettext("Deactivate %(name)s?", name=membership.user.display_name),
+                           explain=gettext("They are logged out everywhere and their API tokens "
+                                           "stop working now. Their knocks stay. You can "
+                                           "reactivate them later."),
+                           button=gettext("Deactivate"))
 
 
 @bp.route("/orgs/<slug>/members/<int:user_id>/reactivate", methods=["POST"])
@@ -64,7 +68,7 @@ def reactivate(slug: str, user_id: int):
     if EmptyForm().validate_on_submit():
         team.set_active(db.session, current_user, membership.user, True)
         db.session.commit()
-        flash(f"{membership.user.display_name} can log in again.", "success")
+        flash(gettext("%(name)s can log in again.", name=membership.user.display_name), "success")
     return _back(org)
 
 
@@ -104,7 +108,7 @@ def reset_password(token: str):
             db.session.commit()
             logout_user()
             session.clear()
-            flash("Password changed. Log in with your new password.", "success")
+            flash(gettext("Password changed. Log in with your new password."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset.html", form=form, email=reset.user.email)
 
@@ -124,6 +128,6 @@ def change_password():
                 getattr(form, name).errors.append(message)
         else:
             db.session.commit()
-            flash("Password changed. Your other sessions are logged out.", "success")
+            flash(gettext("Password changed. Your other sessions are logged out."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200

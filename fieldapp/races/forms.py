@@ -1,6 +1,7 @@
 """Forms of the race pages."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, StringField, SubmitField
@@ -12,26 +13,26 @@ from fieldapp.turf.limits import DOORS_RANGE
 class DistrictForm(FlaskForm):
     """Upload a district boundary as GeoJSON."""
 
-    file = FileField("GeoJSON file (.geojson or .json)", validators=[
-        FileRequired("Choose a GeoJSON file."),
-        FileAllowed(["geojson", "json"], "Upload a .geojson or .json file.")])
+    file = FileField(_l("GeoJSON file (.geojson or .json)"), validators=[
+        FileRequired(_l("Choose a GeoJSON file.")),
+        FileAllowed(["geojson", "json"], _l("Upload a .geojson or .json file."))])
     # Asked only when a real boundary would be replaced (reports.district_impact).
-    confirm_replace = BooleanField("Replace the current boundary")
-    submit = SubmitField("Upload boundary")
+    confirm_replace = BooleanField(_l("Replace the current boundary"))
+    submit = SubmitField(_l("Upload boundary"))
 
 
 class RaceForm(FlaskForm):
     """A race's fields as typed; fieldapp.races.setup checks them (the API's checks too)."""
 
-    org = SelectField("Chapter", coerce=str)
-    name = StringField("Name", validators=[DataRequired("A race needs a name.")])
-    office = StringField("Office sought")
-    candidate = StringField("Candidate")
-    election_date = StringField("Election day (YYYY-MM-DD)")
-    ocd_division_id = StringField("OCD division id (ocd-division/country:us/...)")
-    door_goal = StringField("Door goal", default="0")
-    doors_per_turf = StringField(f"Doors per turf when cutting ({DOORS_RANGE})", default="50")
-    submit = SubmitField("Save race")
+    org = SelectField(_l("Chapter"), coerce=str)
+    name = StringField(_l("Name"), validators=[DataRequired(_l("A race needs a name."))])
+    office = StringField(_l("Office sought"))
+    candidate = StringField(_l("Candidate"))
+    election_date = StringField(_l("Election day (YYYY-MM-DD)"))
+    ocd_division_id = StringField(_l("OCD division id (ocd-division/country:us/...)"))
+    door_goal = StringField(_l("Door goal"), default="0")
+    doors_per_turf = StringField(_l("Doors per turf when cutting (%(range)s)", range=DOORS_RANGE), default="50")
+    submit = SubmitField(_l("Save race"))
 
     FIELDS = ("name", "office", "candidate", "election_date", "ocd_division_id", "door_goal",
               "doors_per_turf")
@@ -49,6 +50,6 @@ class RaceForm(FlaskForm):
 class ImportScriptForm(FlaskForm):
     """Replace a script by an exported JSON file."""
 
-    file = FileField("Script file (.json)", validators=[
-        FileRequired("Choose a script file."), FileAllowed(["json"], "Upload a .json file.")])
-    submit = SubmitField("Import script")
+    file = FileField(_l("Script file (.json)"), validators=[
+        FileRequired(_l("Choose a script file.")), FileAllowed(["json"], _l("Upload a .json file."))])
+    submit = SubmitField(_l("Import script"))

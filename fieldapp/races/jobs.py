@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
+from fieldapp.i18n.marks import N_
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
@@ -44,5 +45,5 @@ def run_district_import(db: Session, job: Job, progress: JobProgress) -> dict[st
             "repaired": report.repaired}
 
 
-DISTRICT_IMPORT = JobKind(DISTRICT_IMPORT_NAME, "District boundary import", "steps", run_district_import,
+DISTRICT_IMPORT = JobKind(DISTRICT_IMPORT_NAME, N_("District boundary import"), "steps", run_district_import,
                            report_template="races/_district_job.html")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -40,7 +41,7 @@ def script_editor(race_id: int):
         db.session.rollback()
         return _page(db.session.get(Race, race_id), wanted, error.fields, 422)
     db.session.commit()
-    flash("Script saved. Phones get it when they next load their turf.", "success")
+    flash(gettext("Script saved. Phones get it when they next load their turf."), "success")
     return redirect(url_for("races.script_editor", race_id=race.id))
 
 
@@ -52,12 +53,12 @@ def copy_script(race_id: int):
     if EmptyForm().validate_on_submit():
         source_id = request.form.get("source", "")
         if not source_id.isdigit():
-            flash("Choose a race to copy the script from.", "error")
+            flash(gettext("Choose a race to copy the script from."), "error")
             return redirect(url_for("races.script_editor", race_id=race.id))
         source = access.race_for_manager(db.session, current_user, int(source_id))
         scripts.copy_script(db.session, source, race)
         db.session.commit()
-        flash(f"Script copied from {source.name}.", "success")
+        flash(gettext("Script copied from %(name)s.", name=source.name), "success")
     return redirect(url_for("races.script_editor", race_id=race.id))
 
 
@@ -78,18 +79,20 @@ def import_script(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     form = ImportScriptForm()
     if not form.validate_on_submit():
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
         return redirect(url_for("races.script_editor", race_id=race.id))
     try:
         data = json.loads(form.file.data.read(2_000_000).decode("utf-8"))
         scripts.save_script(db.session, race, scripts.for_import(race, data))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        flash("That file is not JSON: export a script from fieldapp to see the layout.", "error")
+        flash(gettext("That file is not JSON: export a script from fieldapp to see the layout."),
+              "error")
     except DomainError as error:
         db.session.rollback()
         details = "; ".join(f"{k}: {v}" for k, v in error.fields.items())
-        flash(f"Nothing imported. {error.message} {details}".strip(), "error")
+        flash(gettext("Nothing imported. %(reason)s %(details)s", reason=error.message,
+                      details=details).strip(), "error")
     else:
         db.session.commit()
-        flash("Script imported.", "success")
+        flash(gettext("Script imported."), "success")
     return redirect(url_for("races.script_editor", race_id=race.id))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -32,7 +33,8 @@ def new_race():
             form.show_errors(error.fields)
         else:
             db.session.commit()
-            flash(f"Race {race.name!r} created. Next: its district, voters and script.", "success")
+            flash(gettext("Race %(name)s created. Next: its district, voters and script.",
+                          name=repr(race.name)), "success")
             return redirect(url_for("races.detail", race_id=race.id))
     return render_template("races/form.html", form=form, race=None), 422 if form.errors else 200
 
@@ -52,7 +54,7 @@ def edit_race(race_id: int):
             form.show_errors(error.fields)
         else:
             db.session.commit()
-            flash("Race saved.", "success")
+            flash(gettext("Race saved."), "success")
             return redirect(url_for("races.detail", race_id=race.id))
     elif not form.is_submitted():
         form.election_date.data = race.election_date.isoformat() if race.election_date else ""
@@ -69,10 +71,11 @@ def archive_race(race_id: int):
     if form.validate_on_submit():
         if race.status == "archived":
             setup.unarchive_race(db.session, race)
-            flash(f"{race.name} is active again.", "success")
+            flash(gettext("%(name)s is active again.", name=race.name), "success")
         else:
             setup.archive_race(db.session, race)
-            flash(f"{race.name} archived. Its knocks stay, and it stays in the exports.", "success")
+            flash(gettext("%(name)s archived. Its knocks stay, and it stays in the exports.",
+                          name=race.name), "success")
         db.session.commit()
         return redirect(url_for("races.detail", race_id=race.id))
     if form.is_submitted():

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
+from fieldapp.i18n.marks import N_
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
@@ -48,5 +49,5 @@ def run_street_import(db: Session, job: Job, progress: JobProgress) -> dict[str,
     return report.as_json()
 
 
-STREET_IMPORT = JobKind(STREET_IMPORT_NAME, "Street network import", "steps", run_street_import,
+STREET_IMPORT = JobKind(STREET_IMPORT_NAME, N_("Street network import"), "steps", run_street_import,
                          report_template="streets/_import_job.html")

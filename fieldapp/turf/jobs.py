@@ -7,6 +7,7 @@ from flask import current_app
 from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
+from fieldapp.i18n.marks import N_
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
@@ -50,5 +51,5 @@ def run_turf_cut(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]
     return summary.as_json()
 
 
-TURF_CUT = JobKind(TURF_CUT_NAME, "Automatic turf cut", "turfs", run_turf_cut,
+TURF_CUT = JobKind(TURF_CUT_NAME, N_("Automatic turf cut"), "turfs", run_turf_cut,
                     report_template="turf/_cut_job.html")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -83,17 +84,20 @@ def bulk_action(race_id: int):
             raise DomainError("The shift date is not a date.", {"shift_date": "not a date"})
         volunteer = db.session.get(User, form.volunteer.data or 0)
         count = bulk.bulk_assign(db.session, turfs, volunteer, current_user, form.shift_date.data)
-        message = f"{count} turf{'s' if count != 1 else ''} assigned to {volunteer.display_name}."
+        message = ngettext("%(num)s turf assigned to %(name)s.", "%(num)s turfs assigned to %(name)s.",
+                           count, name=volunteer.display_name)
     elif action in ("take_back", "archive"):
         ending = bulk.endings(db.session, turfs)
         if request.form.get("confirmed") != "1":
             return _confirm(race, turfs, action, ending)
         if action == "take_back":
             count = bulk.bulk_take_back(db.session, turfs)
-            message = f"{count} assignment{'s' if count != 1 else ''} ended; the knocks stay."
+            message = ngettext("%(num)s assignment ended; the knocks stay.",
+                               "%(num)s assignments ended; the knocks stay.", count)
         else:
             count = bulk.bulk_archive(db.session, turfs)
-            message = f"{count} turf{'s' if count != 1 else ''} archived; their doors are free."
+            message = ngettext("%(num)s turf archived; their doors are free.",
+                               "%(num)s turfs archived; their doors are free.", count)
     else:
         raise DomainError("Pick an action.", {"action": "assign, take_back, archive or print"})
     db.session.commit()
@@ -105,14 +109,15 @@ def bulk_action(race_id: int):
 
 def _confirm(race, turfs: list[Turf], action: str, ending: list[bulk.Ending]):
     """The question asked before a take-back or an archive, naming what ends."""
-    verb = "Take back" if action == "take_back" else "Archive"
+    verb = gettext("Take back") if action == "take_back" else gettext("Archive")
     lines = [e.describe() for e in ending]
-    question = (f"{verb} {len(turfs)} turf{'s' if len(turfs) != 1 else ''}? "
-                + (f"{len(lines)} assignment{'s' if len(lines) != 1 else ''} end: "
-                   + "; ".join(lines[:20]) + ("…" if len(lines) > 20 else "") + "."
-                   if lines else "No volunteer holds them.")
-                + (" Their doors become free for another cut; knocks are kept."
-                   if action == "archive" else " Knocks already logged are kept."))
+    question = (ngettext("%(verb)s %(num)s turf?", "%(verb)s %(num)s turfs?", len(turfs), verb=verb)
+                + " "
+                + (ngettext("%(num)s assignment end: %(list)s.", "%(num)s assignments end: %(list)s.",
+                            len(lines), list="; ".join(lines[:20]) + ("…" if len(lines) > 20 else ""))
+                   if lines else gettext("No volunteer holds them."))
+                + " " + (gettext("Their doors become free for another cut; knocks are kept.")
+                         if action == "archive" else gettext("Knocks already logged are kept.")))
     if wants_json():
         return jsonify({"confirm": question}), 409
     return render_template("turf/list_confirm.html", race=race, turfs=turfs, action=action,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import format_number, gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -55,8 +56,8 @@ def archive_outside(race_id: int):
                                button=EmptyForm())
     count = outside_service.archive_outside_doors(db.session, race)
     db.session.commit()
-    flash(f"{count:,} doors outside the district archived: out of their turfs, the cuts and "
-          "the totals; their knocks are kept.", "success")
+    flash(gettext("%(count)s doors outside the district archived: out of their turfs, the cuts "
+                  "and the totals; their knocks are kept.", count=format_number(count)), "success")
     return redirect(url_for("turf.outside", race_id=race.id), code=303)
 
 
@@ -68,6 +69,6 @@ def restore_outside(race_id: int):
     _checked_form()
     count = outside_service.restore_archived_doors(db.session, race)
     db.session.commit()
-    flash(f"{count:,} archived doors brought back, without a turf: cut them to place them.",
-          "success")
+    flash(gettext("%(count)s archived doors brought back, without a turf: cut them to place them.",
+                  count=format_number(count)), "success")
     return redirect(url_for("turf.outside", race_id=race.id), code=303)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import functools
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -89,8 +90,8 @@ def split(turf_id: int):
     _checked_form()
     made = split_merge.apply_split(db.session, _split_plan(turf), current_user)
     db.session.commit()
-    flash(f"{turf.name} split: {', '.join(t.name for t in made)} made; "
-          "volunteers and knocks followed their doors.", "success")
+    flash(gettext("%(name)s split: %(parts)s made; volunteers and knocks followed their doors.",
+                  name=turf.name, parts=", ".join(t.name for t in made)), "success")
     return redirect(url_for("turf.detail", turf_id=turf.id), code=303)
 
 
@@ -123,7 +124,8 @@ def merge(turf_id: int):
     plan = _merge_plan(turf)
     split_merge.apply_merge(db.session, plan)
     db.session.commit()
-    flash(f"{plan.other.name} merged into {turf.name}: {turf.door_count} doors.", "success")
+    flash(gettext("%(other)s merged into %(name)s: %(doors)s doors.", other=plan.other.name,
+                  name=turf.name, doors=turf.door_count), "success")
     return redirect(url_for("turf.detail", turf_id=turf.id), code=303)
 
 
@@ -145,7 +147,8 @@ def take_back(assignment_id: int):
                                endings=ending, button=EmptyForm(), back=back)
     services.unassign(db.session, assignment)
     db.session.commit()
-    message = f"{turf.name} taken back from {assignment.volunteer.display_name}; knocks are kept."
+    message = gettext("%(name)s taken back from %(volunteer)s; knocks are kept.", name=turf.name,
+                      volunteer=assignment.volunteer.display_name)
     if wants_json():
         return _rows_json(turf.race, [turf.id], message)
     flash(message, "info")
@@ -168,7 +171,8 @@ def retire(turf_id: int):
     _checked_form()
     outcome = services.retire_turf(db.session, turf)
     db.session.commit()
-    flash(f"{name} {outcome}.", "info")
+    flash(gettext("%(name)s archived.", name=name) if outcome == "archived"
+          else gettext("%(name)s deleted.", name=name), "info")
     return redirect(url_for("turf.race_turfs", race_id=race_id), code=303)
 
 

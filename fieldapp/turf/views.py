@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import flash, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from fieldapp import access
@@ -47,7 +48,8 @@ def cut(race_id: int):
     race = access.race_for_manager(db.session, current_user, race_id)
     form = CutForm()
     if not form.validate_on_submit():
-        flash(f"Doors per turf must be between {MIN_TURF_DOORS} and {MAX_TURF_DOORS}.", "error")
+        flash(gettext("Doors per turf must be between %(min)s and %(max)s.", min=MIN_TURF_DOORS,
+                      max=MAX_TURF_DOORS), "error")
         return redirect(url_for("turf.race_turfs", race_id=race.id))
     if form.replace.data:  # retires every turf: the preview asks first (turf.recut_views)
         return redirect(url_for("turf.recut", race_id=race.id, doors=form.doors.data,
@@ -73,9 +75,10 @@ def assign(turf_id: int):
         volunteer = db.session.get(User, form.volunteer.data)
         services.assign_turf(db.session, turf, volunteer, current_user, form.shift_date.data)
         db.session.commit()
-        flash(f"{turf.name} assigned to {volunteer.display_name}.", "success")
+        flash(gettext("%(name)s assigned to %(volunteer)s.", name=turf.name,
+                      volunteer=volunteer.display_name), "success")
     else:
-        flash("Pick a volunteer of this chapter.", "error")
+        flash(gettext("Pick a volunteer of this chapter."), "error")
     if request.form.get("next") == url_for("turf.detail", turf_id=turf.id):
         return redirect(url_for("turf.detail", turf_id=turf.id))  # assigned from the turf page
     return redirect(url_for("turf.race_turfs", race_id=turf.race_id))
@@ -90,7 +93,7 @@ def detail(turf_id: int):
     if form.validate_on_submit():
         rename_turf(db.session, turf, form.name.data)
         db.session.commit()
-        flash("Renamed.", "success")
+        flash(gettext("Renamed."), "success")
         return redirect(url_for("turf.detail", turf_id=turf.id))
     claim_url = url_for("canvass.my_turfs", code=turf.code, _external=True) if turf.code else None
     from fieldapp.turf.split_views import detail_context  # split_views imports this module

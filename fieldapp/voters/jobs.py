@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from fieldapp.auth.models import User
 from fieldapp.errors import DomainError
+from fieldapp.i18n.marks import N_
 from fieldapp.jobs import services as jobs
 from fieldapp.jobs.kinds import JobKind
 from fieldapp.jobs.models import Job
@@ -185,9 +186,9 @@ def run_geocode(db: Session, job: Job, progress: JobProgress) -> dict[str, Any]:
     return {"summary": report.summary(), **report.as_dict()}
 
 
-VOTER_IMPORT = JobKind(VOTER_IMPORT_NAME, "Voter import", "rows", run_voter_import,
+VOTER_IMPORT = JobKind(VOTER_IMPORT_NAME, N_("Voter import"), "rows", run_voter_import,
                        per_file=True, on_failure=fail_run,
                        report_template="voters/_import_job.html", report=import_report,
                        links=import_links)
-GEOCODE = JobKind(GEOCODE_NAME, "Geocoding", "doors", run_geocode,
+GEOCODE = JobKind(GEOCODE_NAME, N_("Geocoding"), "doors", run_geocode,
                   report_template="voters/_geocode_job.html")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Response, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
@@ -98,7 +99,7 @@ def merge_field_person(race_id: int, voter_id: int):
     """Say which imported voter a person added in the field is."""
     race = access.race_for_manager(db.session, current_user, race_id)
     if not EmptyForm().validate_on_submit():
-        flash("The form expired; try again.", "error")
+        flash(gettext("The form expired; try again."), "error")
         return redirect(url_for("voters.field_added", race_id=race.id)), 303
     try:
         target = field_added_.merge_person(db.session, race.id, voter_id,
@@ -108,6 +109,6 @@ def merge_field_person(race_id: int, voter_id: int):
         flash(error.message, "error")
         return field_added(race.id), 422
     db.session.commit()
-    flash(f"Merged with {target.name or 'the voter'} ({target.external_id or target.id}).",
-          "success")
+    flash(gettext("Merged with %(name)s (%(id)s).", name=target.name or gettext("the voter"),
+                  id=target.external_id or target.id), "success")
     return redirect(url_for("voters.field_added", race_id=race.id))

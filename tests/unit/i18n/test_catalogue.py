@@ -126,8 +126,11 @@ def test_a_fuzzy_or_half_translated_plural_fails_the_check():
 def test_the_compiled_mo_matches_the_po():
     """The .mo Flask-Babel reads is the .po compiled (run `make translations` after editing)."""
     def entries(catalog):
+        # Babel compiles an empty plural form as its English, so an organizer plural still
+        # waiting for its Spanish ships as English: count such an entry as not translated.
         return {_key(m.id): _key(m.string) for m in catalog if m.id and any(_key(m.string))
-                and not m.fuzzy}
+                and not m.fuzzy and not (len(_key(m.id)) > 1
+                                         and set(_key(m.string)) <= set(_key(m.id)))}
 
     with open(po_path("es").with_suffix(".mo"), "rb") as handle:
         shipped = entries(read_mo(handle))
