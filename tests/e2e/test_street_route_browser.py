@@ -56,6 +56,13 @@ def test_phone_shows_the_street_route(db, phone, routed_turf):
     # The list is the street route's order, door for door.
     listed = page.eval_on_selector_all(".door", "els => els.map(e => +e.dataset.householdId)")
     assert listed == door_ids
+    # A building's units are one stop: its later units are drawn under its first, joined.
+    rows = page.eval_on_selector_all("#door-list li", """els => els.map(e => [
+        e.classList.contains('same-building'), e.querySelector('.door-address').textContent])""")
+    assert any(grouped for grouped, _ in rows)
+    for (_, before), (grouped, address) in zip(rows, rows[1:], strict=False):
+        if grouped:
+            assert address.split(" #")[0] == before.split(" #")[0]
     estimate = page.inner_text("#walk-estimate")
     assert "km walk" in estimate and "min" in estimate
     # The route is one polyline through the street geometry: it bends at every corner it

@@ -71,8 +71,10 @@
     drawNext(next);
     var list = $("door-list");
     list.textContent = "";
-    turf.households.forEach(function (door) {
-      var li = el("li");
+    turf.households.forEach(function (door, i) {
+      // The units of one building are one stop: the second and later are drawn under the first.
+      var prev = turf.households[i - 1];
+      var li = el("li", door.unit && prev && prev.address === door.address ? "same-building" : "");
       var b = el("button", "door" + (door.last_outcome ? " is-done" : "") + (next && door.id === next.id ? " is-next" : ""));
       b.type = "button";
       b.dataset.householdId = door.id;
