@@ -36,7 +36,7 @@ def change_role(slug: str, user_id: int):
         team.change_role(db.session, current_user, membership, form.role.data)
         db.session.commit()
         flash(gettext("%(name)s is now %(role)s.", name=membership.user.display_name,
-                      role=form.role.data), "success")
+                      role=gettext(form.role.data)), "success")
     return _back(org)
 
 
