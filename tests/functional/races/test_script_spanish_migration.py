@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from fieldapp.extensions import db
-from tests.functional.test_migrations import empty_app  # noqa: F401
 
 
 def _rows(sql: str) -> list[tuple]:
@@ -14,7 +13,7 @@ def _rows(sql: str) -> list[tuple]:
         return [tuple(r) for r in connection.execute(sa.text(sql))]
 
 
-def test_0012_keeps_scripts_and_starts_them_without_spanish(empty_app):  # noqa: F811
+def test_0012_keeps_scripts_and_starts_them_without_spanish(empty_app):
     upgrade(revision="0011_user_language")
     with db.engine.begin() as connection:
         connection.execute(sa.text("INSERT INTO organization (id, slug, name, created_at) "
