@@ -4,7 +4,13 @@ not kept offline, and without showModal the door sheet opens as a plain panel (f
 kept inside it by the sheet's own Tab handling)."""
 from __future__ import annotations
 
-from tests.e2e.test_phone_walk import log_not_home, open_walk, turf, wait_for_knocks  # noqa: F401
+from tests.e2e.test_phone_walk import (  # noqa: F401 (fixtures)
+    app_config,
+    log_not_home,
+    open_walk,
+    turf,
+    wait_for_knocks,
+)
 
 # What an older browser lacks: Navigator.serviceWorker and HTMLDialogElement.showModal.
 OLD_BROWSER = """

@@ -7,35 +7,24 @@ this one is the app around it.
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
-from tests import factories
+from fieldapp.auth.models import User
 from tests.e2e.a11y import axe_violations, low_contrast, small_targets
 from tests.e2e.conftest import login, set_offline
-
-VOLUNTEER = "caminante@example.org"
-
-
-@pytest.fixture
-def app_config(app_config):
-    """No tile server: nothing leaves the live server."""
-    return {**app_config, "FIELDAPP_TILES_URL": ""}
+from tests.e2e.test_phone_walk import VOLUNTEER, app_config, turf  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
-def turf(db):
-    """Eight doors held by a volunteer whose account says Spanish."""
-    organization = factories.org(db)
-    race = factories.race(db, organization, "NY race")
-    doors = factories.households(db, race, 8, voters_each=2)
-    area = factories.turf(db, race, doors, "Main St")
-    volunteer = factories.user(db, VOLUNTEER, organization, "volunteer")
+def spanish(db, turf):  # noqa: F811
+    """The walk tests' volunteer, whose account now says Spanish."""
+    volunteer = db.scalar(sa.select(User).where(User.email == VOLUNTEER))
     volunteer.language = "es"
-    factories.assign(db, area, volunteer)
     db.commit()
-    return {"id": area.id}
+    return turf
 
 
-def test_walk_list_and_sync_bar_in_spanish_offline_and_back(db, phone, turf):
+def test_walk_list_and_sync_bar_in_spanish_offline_and_back(db, phone, spanish):
     page = phone.new_page()
     login(page, VOLUNTEER)  # the browser says English (Playwright's default en-US): the account wins
     assert page.evaluate("document.documentElement.lang") == "es"
@@ -43,7 +32,7 @@ def test_walk_list_and_sync_bar_in_spanish_offline_and_back(db, phone, turf):
     assert "0 / 8 puertas" in page.inner_text("#turf-list")  # drawn by turfs.js
     assert page.inner_text("h1") == "Mis zonas"
 
-    page.goto(f"/walk/{turf['id']}")
+    page.goto(f"/walk/{spanish['id']}")
     page.wait_for_function("() => window.fieldapp && window.fieldapp.offlineReady", timeout=10_000)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     assert page.inner_text("#turf-progress").startswith("0 de 8 puertas tocadas")  # walk.js
@@ -74,7 +63,7 @@ def test_walk_list_and_sync_bar_in_spanish_offline_and_back(db, phone, turf):
     assert page.inner_text("#sync-status").startswith("Todo enviado a las ")
 
 
-def test_spanish_phone_pages_meet_wcag_and_the_phone_rules(db, phone, turf):
+def test_spanish_phone_pages_meet_wcag_and_the_phone_rules(db, phone, spanish):
     page = phone.new_page()
     page.set_extra_http_headers({"Accept-Language": "es-MX,es;q=0.9"})
     page.goto("/login")
@@ -82,7 +71,7 @@ def test_spanish_phone_pages_meet_wcag_and_the_phone_rules(db, phone, turf):
     assert page.inner_text("h1") == "Iniciar sesión"
     failures = {"login": axe_violations(page) + low_contrast(page) + small_targets(page)}
     login(page, VOLUNTEER)
-    page.goto(f"/walk/{turf['id']}")
+    page.goto(f"/walk/{spanish['id']}")
     page.wait_for_function("() => window.fieldapp && window.fieldapp.ready")
     failures["walk"] = axe_violations(page) + low_contrast(page) + small_targets(page)
     assert {k: v for k, v in failures.items() if v} == {}
