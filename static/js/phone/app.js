@@ -63,6 +63,14 @@
   /** The held list: knocks the server holds for review ("sent for review", may be dismissed)
    *  and knocks set aside on this phone (refused or failing: "Send for review", no dismiss,
    *  since this phone holds their only copy). */
+  /** Why the phone set an item aside after failing to send it, in the volunteer's language. */
+  function failedReason(item) {
+    if (item.status !== "failed" || !item.failures) return "";
+    var error = item.error === "network" ? t("no connection") : item.error;
+    return tn(item.failures, "The server failed on it once (error {error}).",
+              "The server failed on it {n} times (error {error}).", { n: item.failures, error: error });
+  }
+
   function drawAttention(items) {
     var box = $("attention");
     if (!box) return;
@@ -83,7 +91,7 @@
       why.textContent = item.stored ?
         (item.reason ? t("Your organizer will look at it ({reason}).", { reason: item.reason }) :
           t("Your organizer will look at it.")) :
-        (errors.join("; ") || item.reason || t("The server could not take it.")) + " " +
+        (errors.join("; ") || failedReason(item) || item.reason || t("The server could not take it.")) + " " +
         t("It stays on this phone until you send it for review.");
       li.appendChild(what);
       li.appendChild(why);

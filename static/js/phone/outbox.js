@@ -144,8 +144,11 @@
         outbox.put(item);
         return;
       }
+      // reason goes to the organizer in English; failures and error let the phone say it in
+      // the volunteer's language (app.js).
       t.objectStore("attention").put(heldEntry(item, {
-        status: "failed", reason: "the server failed on it " + failures + " times (error " +
+        status: "failed", failures: failures, error: String(error.status || "network"),
+        reason: "the server failed on it " + failures + " times (error " +
           (error.status || "network") + ")" }));
       outbox.delete(item.seq);
     });
