@@ -21,7 +21,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from fieldapp.streets.balance import _removable
+from fieldapp.streets.balance import _removable, adjacency
 from fieldapp.streets.chains import fix_by_chains
 from fieldapp.turf.geometry import components
 
@@ -75,15 +75,7 @@ def _repair(labels, weight, e, flags, lo, hi, pts, split, face_region, region_fi
     ok_region = region_fits[face_region]  # (-1 indexes the last entry: pass one more)
     may = flags | ~ok_region[e[:, 0]] | ~ok_region[e[:, 1]]
     _merge_small(labels, size, e[may], lo, hi)
-    n = len(labels)
-    nbr: list[list[int]] = [[] for _ in range(n)]
-    move: list[list[int]] = [[] for _ in range(n)]
-    for (a, b), m in zip(e.tolist(), may.tolist()):
-        nbr[a].append(b)
-        nbr[b].append(a)
-        if m:
-            move[a].append(b)
-            move[b].append(a)
+    nbr, move = adjacency(len(labels), e, may)
     labels = fix_by_chains(labels, weight, nbr, move, size, lo, hi)
     allowed = _Allowed(weight, face_region, region_fits)
     return _recut_around(labels, weight, e, flags, lo, hi, pts, split, allowed)

@@ -17,19 +17,27 @@ BIG = 1e6
 PASSES = 40
 
 
+def adjacency(n: int, edges: np.ndarray, movable: np.ndarray
+              ) -> tuple[list[list[int]], list[list[int]]]:
+    """Each face's neighbours along `edges`, and those of them it may trade doors with (the
+    edges flagged in `movable`)."""
+    nbr: list[list[int]] = [[] for _ in range(n)]
+    move: list[list[int]] = [[] for _ in range(n)]
+    for (a, b), ok in zip(edges.tolist(), movable.tolist(), strict=True):
+        nbr[a].append(b)
+        nbr[b].append(a)
+        if ok:
+            move[a].append(b)
+            move[b].append(a)
+    return nbr, move
+
+
 def polish(labels: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np.ndarray,
            k: int, lo: int, hi: int) -> np.ndarray:
     """Labels after the local search (a new array)."""
     labels = labels.copy()
     n = len(labels)
-    nbr = [[] for _ in range(n)]
-    move_nbr = [[] for _ in range(n)]
-    for (a, b), ok in zip(edges.tolist(), inside.tolist()):
-        nbr[a].append(b)
-        nbr[b].append(a)
-        if ok:
-            move_nbr[a].append(b)
-            move_nbr[b].append(a)
+    nbr, move_nbr = adjacency(n, edges, inside)
     size = np.bincount(labels, weight, minlength=k).astype(float)
     mean = float(size.sum()) / k
 
