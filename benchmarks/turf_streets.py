@@ -33,9 +33,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fieldapp.streets.cutting import cut_by_faces, face_ids, face_points
 from fieldapp.streets.distance import StreetDistances
+from fieldapp.streets.forked import workers_default
 from fieldapp.streets.matching import match_doors, street_of_address
 from fieldapp.streets.network import build_network
-from fieldapp.streets.parallel import route_turfs, workers_default
+from fieldapp.streets.parallel import route_turfs
 from fieldapp.streets.routing import route_turf
 from fieldapp.streets.synthetic import synthetic_city
 from fieldapp.turf.cutting import cut_turfs

@@ -189,11 +189,15 @@ def _wander(part: np.ndarray, weight: np.ndarray, edges: np.ndarray, k: int, lo:
     for a, b in edges.tolist():
         nbr[a].append(b)
         nbr[b].append(a)
-    size = np.bincount(part, weight, minlength=k).astype(float)
+    size = np.bincount(part, weight, minlength=k).astype(float).tolist()
     rng = np.random.default_rng(0)
-    cur = _excess(size, lo, hi)
+    cur = _excess(np.asarray(size), lo, hi)
     best, best_part = cur, part.copy()
     chance = rng.random(steps)
+
+    def out(s: float) -> float:  # one turf's doors outside the bounds
+        return max(lo - s, 0.0) + max(s - hi, 0.0)
+
     for step, f in enumerate(rng.integers(0, n, steps).tolist()):
         if best == 0:
             break
@@ -203,17 +207,16 @@ def _wander(part: np.ndarray, weight: np.ndarray, edges: np.ndarray, k: int, lo:
             continue
         dst = dsts[int(rng.integers(len(dsts)))]
         w = float(weight[f])
-        size[src] -= w
-        size[dst] += w
-        new = _excess(size, lo, hi)
+        # Only the two turfs change: the excess moves by their difference (door counts are
+        # whole numbers, so this is exactly the sum over every turf).
+        new = cur - out(size[src]) - out(size[dst]) + out(size[src] - w) + out(size[dst] + w)
         heat = ANNEAL_DOORS * (1.0 - step / steps)
         take = new <= cur or (heat > 0 and chance[step] < np.exp((cur - new) / heat))
-        if take and size[src] > 0 and _removable(f, src, part, nbr):
+        if take and size[src] - w > 0 and _removable(f, src, part, nbr):
+            size[src] -= w
+            size[dst] += w
             part[f] = dst
             cur = new
             if cur < best:
                 best, best_part = cur, part.copy()
-        else:
-            size[src] += w
-            size[dst] -= w
     return best_part

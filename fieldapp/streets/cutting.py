@@ -20,20 +20,23 @@ consecutive runs along the street, whole buildings each, a turf of its own per r
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 import pymetis
+import shapely
 
 from fieldapp.streets.across import repair_across
 from fieldapp.streets.balance import polish
+from fieldapp.streets.forked import fork_map, workers_default
 from fieldapp.streets.matching import Matches
-from fieldapp.streets.network import StreetNetwork, bearing, node_degree
+from fieldapp.streets.network import StreetNetwork, bearings, node_degree
 from fieldapp.turf.cutting import CutResult, TurfIssue, check_target, size_bounds
 from fieldapp.turf.geometry import GraphBalancer, components
 
 METIS_TRIES = 4
+PARALLEL_MIN_DOORS = 20_000  # below this, starting workers costs more than it saves
+MANY_TURFS = 200  # an area this big stops trying METIS seeds once one gains nothing
 CUT_INSIDE, CUT_ACROSS = 20, 1  # METIS edge weights: keep regions whole
 CUT_POCKET = 400  # inside a region too small for turfs of its own: keep it in one turf
 FACE_OFFSET_M = 4.0  # a face's sample point, this far to its side of the street's middle
@@ -46,16 +49,17 @@ def face_ids(match: Matches) -> np.ndarray:
 
 def face_points(net: StreetNetwork) -> np.ndarray:
     """(2s, 2) a point just inside each block face, for its region."""
+    lines = np.asarray(net.seg_lines)
+    half = shapely.length(lines) / 2
+    p = shapely.get_coordinates(shapely.line_interpolate_point(lines, np.maximum(half - 0.5, 0)))
+    q = shapely.get_coordinates(shapely.line_interpolate_point(lines, half + 0.5))  # clamped
+    d = q - p
+    nrm = np.column_stack((-d[:, 1], d[:, 0])) / np.maximum(
+        np.linalg.norm(d, axis=1), 1e-9)[:, None]
+    mid = (p + q) / 2
     out = np.empty((2 * net.n_segments, 2))
-    for s, line in enumerate(net.seg_lines):
-        t = line.length / 2
-        p, q = np.asarray(line.interpolate(max(t - 0.5, 0)).coords[0]), \
-            np.asarray(line.interpolate(min(t + 0.5, line.length)).coords[0])
-        d = q - p
-        nrm = np.array([-d[1], d[0]]) / max(np.linalg.norm(d), 1e-9)
-        mid = (p + q) / 2
-        out[2 * s] = mid - FACE_OFFSET_M * nrm   # right side (side -1)
-        out[2 * s + 1] = mid + FACE_OFFSET_M * nrm  # left side (side +1)
+    out[0::2] = mid - FACE_OFFSET_M * nrm   # right side (side -1)
+    out[1::2] = mid + FACE_OFFSET_M * nrm   # left side (side +1)
     return out
 
 
@@ -64,22 +68,28 @@ def face_edges(net: StreetNetwork) -> np.ndarray:
     across a barrier street at an intersection, where a canvasser may cross it)."""
     deg = node_degree(net)
     at_junction = (deg[net.seg_nodes] >= 3).any(axis=1)
-    edges = [(2 * s, 2 * s + 1) for s in range(net.n_segments)
-             if not net.barrier[s] or at_junction[s]]
-    half = defaultdict(list)  # node -> [(angle, left face, right face)]
-    for s, (u, v) in enumerate(net.seg_nodes):
-        if u == v:
-            continue
-        line = net.seg_lines[s]
-        half[int(u)].append((bearing(line, True), 2 * s + 1, 2 * s))
-        half[int(v)].append((bearing(line, False), 2 * s, 2 * s + 1))
-    for hs in half.values():
-        hs.sort()
-        for i, (_, left, _) in enumerate(hs):
-            right_next = hs[(i + 1) % len(hs)][2]
-            if left != right_next:
-                edges.append((left, right_next))
-    e = np.array(edges, np.int64).reshape(-1, 2)
+    seg = np.arange(net.n_segments)
+    across = seg[~np.asarray(net.barrier, bool) | at_junction]
+    # Half-edges around each node, sorted by angle: the face on the left of one touches the
+    # face on the right of the next one round.
+    u, v = net.seg_nodes[:, 0], net.seg_nodes[:, 1]
+    real = seg[u != v]
+    start, end = bearings(net)
+    node = np.concatenate((u[real], v[real]))
+    angle = np.concatenate((start[real], end[real]))
+    left = np.concatenate((2 * real + 1, 2 * real))
+    right = np.concatenate((2 * real, 2 * real + 1))
+    order = np.lexsort((right, left, angle, node))
+    node, left, right = node[order], left[order], right[order]
+    first = np.flatnonzero(np.r_[True, node[1:] != node[:-1]])
+    size = np.diff(np.r_[first, len(node)])
+    group_start = np.repeat(first, size)
+    nxt = np.arange(len(node)) + 1
+    wrap = nxt == np.repeat(first + size, size)
+    nxt[wrap] = group_start[wrap]
+    corner = left != right[nxt]
+    e = np.vstack((np.column_stack((2 * across, 2 * across + 1)),
+                   np.column_stack((left[corner], right[nxt][corner])))).astype(np.int64)
     return np.unique(np.sort(e, axis=1), axis=0)
 
 
@@ -92,8 +102,10 @@ class StreetCut:
 
 
 def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
-                 group_ids=None, *, tolerance: float = 0.10) -> StreetCut:
-    """Turf label per door from whole block faces (see the module's docstring)."""
+                 group_ids=None, *, tolerance: float = 0.10,
+                 workers: int | None = None) -> StreetCut:
+    """Turf label per door from whole block faces (see the module's docstring); areas are
+    cut over `workers` processes (default: the cores) when there are many doors."""
     target = check_target(target)
     lo, hi = size_bounds(target, tolerance)
     n = len(match.segment)
@@ -123,15 +135,24 @@ def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
     fits = [_fits(w, lo, hi) for w in np.bincount(region[region >= 0], weight[region >= 0])]
     pocket = ~np.array([*fits, True])[region]  # (region -1 indexes the last entry)
     whole = inside & pocket[edges[:, 0]]
+    tasks, reasons = [], []
     for a in np.unique(area[(weight > 0) & ~big]):
         members = np.flatnonzero(area == a)
-        w = float(weight[members].sum())
-        k, reason = _turf_count(w, target, lo, hi)
+        k, reason = _turf_count(float(weight[members].sum()), target, lo, hi)
         sub_e, sub_w, sub_whole = _sub_edges(edges[ok], members, inside[ok], whole[ok])
-        sub = _split(pts[members], weight[members], sub_e, sub_w, k, lo, hi, sub_whole)
+        tasks.append((members, (pts[members], weight[members], sub_e, sub_w, k, lo, hi,
+                                sub_whole)))
+        reasons.append(reason)
+    # Areas are cut independently: over the cores when the cut is big (1,000,000 doors: two
+    # areas of ~5,000 turfs and four of ~2,500 take most of the time).
+    workers = workers_default() if workers is None else workers
+    subs = fork_map(_split_task, [t[1] for t in tasks],
+                    workers if n >= PARALLEL_MIN_DOORS else 1,
+                    weights=[len(t[0]) for t in tasks])
+    for (members, args), reason, sub in zip(tasks, reasons, subs):
         face_label[members] = sub + nxt
         if reason:
-            for j in range(k):
+            for j in range(args[4]):
                 notes[nxt + j] = reason
         nxt += int(sub.max()) + 1
     # Turfs left out of bounds get a wider search; across a barrier only into or out of a
@@ -227,6 +248,11 @@ def _sub_edges(edges: np.ndarray, members: np.ndarray, *flags: np.ndarray):
     return (e[keep], *(f[keep] for f in flags))
 
 
+def _split_task(args: tuple) -> np.ndarray:
+    """One area's cut, as a worker process runs it."""
+    return _split(*args)
+
+
 def _split(pos: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np.ndarray,
            k: int, lo: int, hi: int, whole: np.ndarray | None = None) -> np.ndarray:
     """k contiguous parts of one area's faces: METIS, then the balancer (`whole`: edges
@@ -260,9 +286,13 @@ def _split(pos: np.ndarray, weight: np.ndarray, edges: np.ndarray, inside: np.nd
         labels = polish(labels, weight, edges, inside, k, lo, hi)
         size = np.bincount(labels, weight, minlength=k)
         score = (int(((size < lo) | (size > hi)).sum()), float(np.abs(size - size.mean()).sum()))
+        gained = best_score is None or score[0] < best_score[0]
         if best_score is None or score < best_score:
             best, best_score = labels, score
-        if score[0] == 0:
+        if score[0] == 0 or (k >= MANY_TURFS and not gained):
+            # A big area: a seed that fixed no more turfs than the last is a second of METIS
+            # and balancing for nothing (measured at 1,000,000 doors: every try the same
+            # count); the repair after the cut takes the few turfs left.
             break
     return np.unique(best, return_inverse=True)[1].ravel()
 

@@ -16,7 +16,6 @@ local projection (:class:`fieldapp.turf.geometry.LocalProjection`).
 """
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -294,8 +293,11 @@ def node_degree(net: StreetNetwork) -> np.ndarray:
     return np.bincount(net.seg_nodes.ravel(), minlength=len(net.node_xy))
 
 
-def bearing(line: LineString, at_start: bool) -> float:
-    """Direction (radians) leaving the line's start, or leaving its end backwards."""
-    c = np.asarray(line.coords)
-    a, b = (c[0], c[1]) if at_start else (c[-1], c[-2])
-    return math.atan2(b[1] - a[1], b[0] - a[0])
+def bearings(net: StreetNetwork) -> tuple[np.ndarray, np.ndarray]:
+    """Direction (radians) of every segment leaving its start, and leaving its end backwards."""
+    xy, idx = shapely.get_coordinates(np.asarray(net.seg_lines), return_index=True)
+    off = np.searchsorted(idx, np.arange(net.n_segments + 1))
+    a, b = xy[off[:-1]], xy[off[:-1] + 1]
+    c, d = xy[off[1:] - 1], xy[off[1:] - 2]
+    return np.arctan2(b[:, 1] - a[:, 1], b[:, 0] - a[:, 0]), \
+        np.arctan2(d[:, 1] - c[:, 1], d[:, 0] - c[:, 0])

@@ -10,27 +10,19 @@ not depend on the number of workers. Small cuts, or a platform without ``fork``,
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
 from fieldapp.streets.distance import StreetDistances
+from fieldapp.streets.forked import can_fork, workers_default
 from fieldapp.streets.routing import Route, _line, route_compact, route_of
 
 PARALLEL_MIN_DOORS = 20_000   # below this, starting workers costs more than it saves
 CHUNK_TURFS = 64              # turfs a task: few messages, yet both cores busy to the end
 
 _job: dict = {}               # what forked workers read: set before the pool starts
-
-
-def workers_default() -> int:
-    """Cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
 
 
 def route_turfs(sd: StreetDistances, turfs: Sequence[np.ndarray], coords: np.ndarray,
@@ -40,7 +32,7 @@ def route_turfs(sd: StreetDistances, turfs: Sequence[np.ndarray], coords: np.nda
     workers = workers_default() if workers is None else workers
     doors = sum(len(t) for t in turfs)
     serial = (workers <= 1 or len(turfs) < 2 * CHUNK_TURFS or doors < PARALLEL_MIN_DOORS
-              or "fork" not in multiprocessing.get_all_start_methods())
+              or not can_fork())
     if serial:
         for members in turfs:
             yield route_of(*route_compact(sd, members, coords, group_ids, units,

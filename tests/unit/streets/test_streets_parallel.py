@@ -65,3 +65,25 @@ def test_small_cut_stays_serial(monkeypatch):
     monkeypatch.setattr(parallel, "_parallel", no_pool)
     routes = list(route_turfs(sd, turfs, c.coords, c.group_ids, c.units, workers=2))
     assert [sorted(r.order.tolist()) for r in routes] == [sorted(t.tolist()) for t in turfs]
+
+
+def test_parallel_cut_equals_serial(monkeypatch):
+    # The areas between barriers are cut in worker processes: the same cut, face for face.
+    from fieldapp.streets import cutting
+
+    c = synthetic_city(6, apartments=0.06, seed=3)
+    net = build_network(c.ways, c.bbox)
+    m = match_doors(net, c.coords, c.streets)
+    monkeypatch.setattr(cutting, "PARALLEL_MIN_DOORS", 0)
+    tasks = []
+    real = cutting.fork_map
+
+    def spy(fn, items, workers, weights=None):
+        tasks.append((len(items), workers))
+        return real(fn, items, workers, weights)
+    monkeypatch.setattr(cutting, "fork_map", spy)
+    serial = cut_by_faces(net, m, 30, c.group_ids, workers=1)
+    forked = cut_by_faces(net, m, 30, c.group_ids, workers=2)
+    assert tasks[1][0] >= 2 and tasks[1][1] == 2  # several areas, two workers
+    assert np.array_equal(serial.cut.labels, forked.cut.labels)
+    assert np.array_equal(serial.face_label, forked.face_label)
