@@ -35,7 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from fieldapp.turf.boundaries import turf_boundaries
 from fieldapp.turf.cutting import cut_turfs
 from fieldapp.turf.geometry import door_pieces, project
-from fieldapp.turf.walk_order import path_length_m, walk_order
+from fieldapp.turf.walk_order import path_length_m, walk_order, walk_orders
 
 LAT0, LON0 = 40.0, -75.0
 M_PER_DEG = math.pi / 180 * 6_371_008.8
@@ -162,11 +162,10 @@ def run_case(name: str, n: int, target: int, sample: int, seed: int) -> dict:
     members = np.argsort(labels, kind="stable")
     bounds = np.cumsum(np.bincount(labels))
     t0 = time.perf_counter()
-    walked = 0.0
-    for idx in np.split(members, bounds[:-1]):
-        order = walk_order(coords[idx], street_keys=[keys[i] for i in idx] if keys else None)
-        walked += path_length_m(coords[idx], order)
+    turfs = np.split(members, bounds[:-1])
+    orders = walk_orders(coords, turfs, keys)  # as a cut job routes: over the cores
     t_route = time.perf_counter() - t0
+    walked = sum(path_length_m(coords[idx], order) for idx, order in zip(turfs, orders))
     t0 = time.perf_counter()
     turf_boundaries(coords, labels)
     t_bound = time.perf_counter() - t0

@@ -31,9 +31,9 @@ import shapely
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from fieldapp.forked import workers_default
 from fieldapp.streets.cutting import cut_by_faces, face_ids, face_points
 from fieldapp.streets.distance import StreetDistances
-from fieldapp.streets.forked import workers_default
 from fieldapp.streets.matching import match_doors, street_of_address
 from fieldapp.streets.network import build_network
 from fieldapp.streets.parallel import route_turfs

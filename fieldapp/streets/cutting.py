@@ -26,9 +26,9 @@ import numpy as np
 import pymetis
 import shapely
 
+from fieldapp.forked import fork_map, workers_default
 from fieldapp.streets.across import repair_across
 from fieldapp.streets.balance import polish
-from fieldapp.streets.forked import fork_map, workers_default
 from fieldapp.streets.matching import Matches
 from fieldapp.streets.network import StreetNetwork, bearings, node_degree
 from fieldapp.turf.cutting import CutResult, TurfIssue, check_target, size_bounds

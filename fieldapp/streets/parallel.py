@@ -15,8 +15,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from fieldapp.forked import can_fork, workers_default
 from fieldapp.streets.distance import StreetDistances
-from fieldapp.streets.forked import can_fork, workers_default
 from fieldapp.streets.routing import Route, _line, route_compact, route_of
 
 PARALLEL_MIN_DOORS = 20_000   # below this, starting workers costs more than it saves

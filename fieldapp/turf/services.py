@@ -28,7 +28,7 @@ from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
 from fieldapp.turf.membership import set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
-from fieldapp.turf.walk_order import path_length_m, walk_order
+from fieldapp.turf.walk_order import path_length_m, walk_order, walk_orders
 from fieldapp.voters.models import Household
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in the street
@@ -162,13 +162,19 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     clip = shape(race.district) if race.district else None
     boundaries = turf_boundaries(all_coords, all_labels, clip=clip, others=plan.stay_coords)
     streets = [r.street_key for r in rows]
+    by_turf = np.argsort(labels, kind="stable")
+    bounds = np.searchsorted(labels[by_turf], np.arange(turf_count + 1))
+    turfs = [by_turf[bounds[k]:bounds[k + 1]] for k in range(turf_count)]
     routes = []
-    for index in range(turf_count):
-        members = np.flatnonzero(labels == index)
-        routes.append((members, *(street.route(members) if street else
-                                  _route(coords[members], [streets[i] for i in members]))))
-        if progress:
-            progress(index + 1, turf_count)
+    if street:
+        for index, members in enumerate(turfs):
+            routes.append((members, *street.route(members)))
+            if progress:
+                progress(index + 1, turf_count)
+    else:  # over the cores for a big cut
+        orders = walk_orders(coords, turfs, streets, progress=progress)
+        routes = [(members, *_line(coords[members], order))
+                  for members, order in zip(turfs, orders)]
     for turf in plan.retire:
         retire_turf(db, turf)
         summary.archived += 1
@@ -206,7 +212,11 @@ def _geojson(geometry) -> dict | None:
 def _route(coords: np.ndarray, street_keys: list[str],
            start: tuple[float, float] | None = None) -> tuple[np.ndarray, dict, float]:
     """Walk order for one turf's doors, its route line and its length in metres."""
-    order = np.asarray(walk_order(coords, start=start, street_keys=street_keys))
+    return _line(coords, np.asarray(walk_order(coords, start=start, street_keys=street_keys)))
+
+
+def _line(coords: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, dict, float]:
+    """The walk order, its route line (GeoJSON) and its length in metres."""
     line = [[round(float(coords[i, 1]), 6), round(float(coords[i, 0]), 6)] for i in order]
     return order, {"type": "LineString", "coordinates": line}, float(path_length_m(coords, order))
 

@@ -103,3 +103,24 @@ def test_default_start_is_the_north_west_end() -> None:
 def test_bad_start_raises(start) -> None:
     with pytest.raises(ValueError, match="start"):
         walk_order(doors(0, 5, 0.0), start=start)
+
+
+def test_walk_orders_over_workers_equal_one_at_a_time(monkeypatch):
+    # A cut's turfs are ordered in forked workers, in chunks; turfs of at most 3 doors are
+    # solved exactly, so the orders must be the serial ones to the bit, in turf order.
+    from fieldapp.turf import walk_order as wo
+
+    coords = doors(7, 600, 0.1)
+    keys = [f"street {i % 7}" for i in range(len(coords))]
+    perm = np.random.default_rng(7).permutation(len(coords))
+    turfs = [perm[i:i + 3] for i in range(0, len(perm), 3)]
+    monkeypatch.setattr(wo, "PARALLEL_MIN_DOORS", 0)
+    monkeypatch.setattr(wo, "CHUNK_TURFS", 8)
+    seen = []
+    forked = wo.walk_orders(coords, turfs, keys, workers=2,
+                            progress=lambda done, total: seen.append((done, total)))
+    serial = [walk_order(coords[t], street_keys=[keys[i] for i in t]) for t in turfs]
+    assert len(forked) == len(turfs)
+    assert all(np.array_equal(f, s) for f, s in zip(forked, serial))
+    assert seen[-1] == (len(turfs), len(turfs)) and len(seen) == math.ceil(len(turfs) / 8)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)  # progress only goes forward

@@ -29,16 +29,25 @@ def can_fork() -> bool:
 
 
 def fork_map(fn: Callable[[Any], Any], tasks: Sequence[Any], workers: int,
-             weights: Sequence[float] | None = None) -> list[Any]:
+             weights: Sequence[float] | None = None,
+             done: Callable[[int], None] | None = None) -> list[Any]:
     """[fn(task) for task in tasks], over `workers` forked processes (heaviest first by
-    `weights`), in the tasks' order. `fn` must be a module-level function."""
+    `weights`), in the tasks' order; `done(i)` after task i's result is in (for progress).
+    `fn` must be a module-level function."""
     if workers <= 1 or len(tasks) < 2 or not can_fork():
-        return [fn(t) for t in tasks]
+        out = []
+        for i, t in enumerate(tasks):
+            out.append(fn(t))
+            if done:
+                done(i)
+        return out
     order = sorted(range(len(tasks)), key=lambda i: -(weights[i] if weights else 0))
-    out: list[Any] = [None] * len(tasks)
+    results: list[Any] = [None] * len(tasks)
     ctx = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=min(workers, len(tasks)), mp_context=ctx) as pool:
         futures = {i: pool.submit(fn, tasks[i]) for i in order}
-        for i, fut in futures.items():
-            out[i] = fut.result()
-    return out
+        for i in range(len(tasks)):
+            results[i] = futures[i].result()
+            if done:
+                done(i)
+    return results
