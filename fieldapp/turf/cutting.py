@@ -45,13 +45,16 @@ buildings of 20+ doors make sizes jump; they are reported). METIS (pymetis, repo
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from fieldapp.forked import workers_default
 from fieldapp.turf.geometry import (
     GraphBalancer,
     components,
@@ -265,33 +268,79 @@ def _power_lloyd(pos: np.ndarray, weight: np.ndarray, labels: np.ndarray, k: int
     # Stop within 6% (the repair pass does the rest); heavy units make sizes jump, allow that.
     tight = max(0.06 * cap, 1.0, float(np.percentile(weight, 99)) / 2)
     power = np.zeros(k)
-    rows = np.arange(len(pos))
-    for _ in range(rounds):
-        centres = _centres(pos, weight, labels, k)
-        c = min(CANDIDATES, k)
-        cand = cKDTree(centres).query(pos, k=c)[1].reshape(len(pos), c)
-        d2 = ((pos[:, None, :] - centres[cand]) ** 2).sum(axis=2)
-        before = np.abs(np.bincount(labels, weight, minlength=k) - cap).max()
-        best, best_err = labels, np.inf
-        for _ in range(inner):
-            choice = np.argmin(d2 - power[cand], axis=1)
-            new = cand[rows, choice]
-            size = np.bincount(new, weight, minlength=k)
-            err = np.abs(size - cap).max()
-            if err < best_err:
-                best, best_err = new, err
-            if err <= tight:
-                break
-            # Raising w by dw grows a cell's area by about (pi / 2) dw; its area is about
-            # 2 pi times the mean squared distance of its units to the centre. Neighbours
-            # adjust at the same time, so take a small step (0.5 oscillates, 0.15 settles).
-            spread = np.bincount(new, weight * d2[rows, choice], minlength=k)
-            area = 2 * np.pi * spread / np.maximum(size, 1)
-            area = np.maximum(np.where(size > 0, area, np.median(area[size > 0])), 25.0 * cap)
-            power += step * (2 / np.pi) * area * (cap - size) / cap
-        if best_err <= 2 * before + tight:  # else (degenerate input) keep the incoming split
-            labels = best
+    n = len(pos)
+    c = min(CANDIDATES, k)
+    d2 = np.empty((n, c))
+    new = np.empty(n, np.int64)
+    near = np.empty(n)
+    with _Rows(n) as rows:
+        for _ in range(rounds):
+            centres = _centres(pos, weight, labels, k)
+            cand = cKDTree(centres).query(pos, k=c, workers=rows.workers)[1].reshape(n, c)
+            rows.run(partial(_distances, d2, pos, centres, cand))
+            before = np.abs(np.bincount(labels, weight, minlength=k) - cap).max()
+            best, best_err = labels, np.inf
+            for _ in range(inner):
+                rows.run(partial(_assign, new, near, d2, cand, power))
+                size = np.bincount(new, weight, minlength=k)
+                err = np.abs(size - cap).max()
+                if err < best_err:
+                    best, best_err = new.copy(), err
+                if err <= tight:
+                    break
+                # Raising w by dw grows a cell's area by about (pi / 2) dw; its area is about
+                # 2 pi times the mean squared distance of its units to the centre. Neighbours
+                # adjust at the same time, so take a small step (0.5 oscillates, 0.15 settles).
+                spread = np.bincount(new, weight * near, minlength=k)
+                area = 2 * np.pi * spread / np.maximum(size, 1)
+                area = np.maximum(np.where(size > 0, area, np.median(area[size > 0])),
+                                  25.0 * cap)
+                power += step * (2 / np.pi) * area * (cap - size) / cap
+            if best_err <= 2 * before + tight:  # else (degenerate input) keep the incoming split
+                labels = best
     return labels
+
+
+def _distances(d2, pos, centres, cand, a: int, b: int) -> None:
+    """Squared distance of units a..b to each of their candidate centres (into d2)."""
+    d2[a:b] = ((pos[a:b, None, :] - centres[cand[a:b]]) ** 2).sum(axis=2)
+
+
+def _assign(new, near, d2, cand, power, a: int, b: int) -> None:
+    """Units a..b to their best candidate cell, with its squared distance (into new, near)."""
+    choice = np.argmin(d2[a:b] - power[cand[a:b]], axis=1)
+    r = np.arange(b - a)
+    new[a:b] = cand[a:b][r, choice]
+    near[a:b] = d2[a:b][r, choice]
+
+
+class _Rows:
+    """Row-wise work on (units, candidates) arrays in blocks that fit the CPU cache, over the
+    cores in threads (numpy lets go of the GIL in these loops): at 1,000,000 doors one
+    assignment pass took 210 ms whole, 80 ms in blocks, 40 ms in blocks on two threads."""
+
+    BLOCK = 65_536
+
+    def __init__(self, n: int) -> None:
+        self.blocks = [(a, min(a + self.BLOCK, n)) for a in range(0, n, self.BLOCK)]
+        self.workers = workers_default() if len(self.blocks) > 1 else 1
+        self.pool = ThreadPoolExecutor(self.workers) if self.workers > 1 else None
+
+    def run(self, fn) -> None:
+        """fn(start, stop) for every block of rows."""
+        if self.pool is None:
+            for a, b in self.blocks:
+                fn(a, b)
+        else:
+            for _ in self.pool.map(lambda ab: fn(*ab), self.blocks):
+                pass
+
+    def __enter__(self) -> _Rows:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown()
 
 
 def _repair(pos: np.ndarray, weight: np.ndarray, edges: np.ndarray, labels: np.ndarray,
