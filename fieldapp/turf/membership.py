@@ -10,7 +10,7 @@ volunteer at time T" (fieldapp.canvass.knock_sql.HISTORY).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -78,3 +78,43 @@ def _move(db: Session | sa.Connection, ids: list[int], turf_id: int | None,
     if rows:
         db.execute(SPAN.insert(), rows)
 
+
+def move_doors(db: Session, moves: Sequence[tuple[int, int]], *,
+               at: dt.datetime | None = None,
+               walk_seq: dict[int, int] | None = None) -> None:
+    """Many doors into many turfs at once, each (household id, turf id) as `set_door_turf`
+    would move it, with each door's place in its turf's walk order when given (the same
+    UPDATE). What a cut of thousands of new turfs does: one call per turf was 80,000
+    statements at 1,000,000 doors. The caller commits."""
+    at = at or utcnow()
+    if not moves:
+        return
+    target = {int(h): int(t) for h, t in moves}
+    ids = sorted(target)
+    values = {"turf_id": sa.bindparam("b_turf")}
+    if walk_seq is not None:
+        values["walk_seq"] = sa.bindparam("b_seq")
+    params = [{"b_id": i, "b_turf": target[i]} for i in ids]
+    if walk_seq is not None:
+        for p in params:
+            p["b_seq"] = walk_seq.get(p["b_id"])
+    db.execute(DOOR.update().where(DOOR.c.id == sa.bindparam("b_id")).values(**values), params)
+    held = getattr(db, "identity_map", None)  # a Session, or Flask-SQLAlchemy's scoped one
+    if held is not None:  # doors the session holds: read their new turf next time
+        for obj in list(held.values()):
+            if isinstance(obj, Household) and obj.id in target:
+                db.expire(obj, ["turf_id", "walk_seq"])
+    kept: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start:start + CHUNK]
+        open_spans = db.execute(sa.select(SPAN.c.id, SPAN.c.household_id, SPAN.c.turf_id)
+                                .where(SPAN.c.household_id.in_(chunk),
+                                       SPAN.c.ended_at.is_(None))).all()
+        ending = [r.id for r in open_spans if r.turf_id != target[r.household_id]]
+        kept.update(r.household_id for r in open_spans if r.turf_id == target[r.household_id])
+        if ending:
+            db.execute(SPAN.update().where(SPAN.c.id.in_(ending)).values(ended_at=at))
+    rows = [{"household_id": i, "turf_id": target[i], "started_at": at, "ended_at": None}
+            for i in ids if i not in kept]
+    if rows:
+        db.execute(SPAN.insert(), rows)

@@ -25,7 +25,7 @@ from fieldapp.races.models import Race
 from fieldapp.turf.boundaries import turf_boundaries
 from fieldapp.turf.cutting import cut_turfs
 from fieldapp.turf.limits import MAX_DOORS, MIN_DOORS
-from fieldapp.turf.membership import set_door_turf
+from fieldapp.turf.membership import move_doors, set_door_turf
 from fieldapp.turf.models import Assignment, Turf
 from fieldapp.turf.recut import geojson, give_ground, next_names, plan_cut
 from fieldapp.turf.walk_order import path_length_m, walk_order, walk_orders
@@ -68,11 +68,26 @@ def check_target(target: int) -> int:
 
 def new_code(db: Session) -> str:
     """A short unused handout code, e.g. 'K7QM-3XTP'."""
-    while True:
-        raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
-        code = f"{raw[:4]}-{raw[4:]}"
-        if db.scalar(sa.select(Turf.id).where(Turf.code == code)) is None:
-            return code
+    return new_codes(db, 1)[0]
+
+
+def new_codes(db: Session, count: int) -> list[str]:
+    """`count` distinct short unused handout codes (looked up 500 at a time)."""
+    codes: list[str] = []
+    while len(codes) < count:
+        fresh = {_random_code() for _ in range(count - len(codes))} - set(codes)
+        taken: set[str] = set()
+        batch = sorted(fresh)
+        for start in range(0, len(batch), 500):
+            taken.update(db.scalars(sa.select(Turf.code).where(
+                Turf.code.in_(batch[start:start + 500]))))
+        codes.extend(c for c in batch if c not in taken)
+    return codes
+
+
+def _random_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
 
 
 def turf_has_knocks(db: Session, turf: Turf) -> bool:
@@ -180,20 +195,21 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
         summary.archived += 1
     summary.already_in_turf = db.scalar(sa.select(sa.func.count()).where(
         Household.race_id == race.id, Household.turf_id.is_not(None))) or 0
-    updates = []
     names = next_names(db, race, turf_count)
-    for index, (members, order, route, length) in enumerate(routes):
-        turf = Turf(race_id=race.id, name=names[index], cut_method="auto",
-                    boundary=geojson(boundaries[index]), door_count=len(members),
-                    created_by_id=actor.id if actor else None, code=new_code(db),
-                    route=route, route_length_m=length)
-        db.add(turf)
-        db.flush()
-        set_door_turf(db, (int(ids[k]) for k in members), turf.id)
-        updates.extend({"id": int(ids[members[k]]), "walk_seq": seq}
-                       for seq, k in enumerate(order))
+    codes = new_codes(db, turf_count)
+    turfs = [Turf(race_id=race.id, name=names[index], cut_method="auto",
+                  boundary=geojson(boundaries[index]), door_count=len(members),
+                  created_by_id=actor.id if actor else None, code=codes[index],
+                  route=route, route_length_m=length)
+             for index, (members, _, route, length) in enumerate(routes)]
+    db.add_all(turfs)
+    db.flush()  # one batch of INSERTs for every new turf
+    moves, walk_seq = [], {}
+    for turf, (members, order, _, _) in zip(turfs, routes):
+        moves.extend((int(ids[k]), turf.id) for k in members)
+        walk_seq.update((int(ids[members[k]]), seq) for seq, k in enumerate(order))
         summary.sizes.append(len(members))
-    db.execute(sa.update(Household), updates)
+    move_doors(db, moves, walk_seq=walk_seq)
     for j, turf in enumerate(plan.shrink):
         turf.boundary = geojson(boundaries[turf_count + j])
         route_turf(db, turf)
