@@ -22,7 +22,7 @@ def test_move_doors_matches_one_move_per_turf(db):
     doors = factories.households(db, race, 6)
     a = factories.turf(db, race, doors[:3], "A")
     b = factories.turf(db, race, doors[3:5], "B")  # doors[5] in no turf
-    before = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.timezone.utc)
+    before = dt.datetime(2026, 12, 1, 12, 0, tzinfo=dt.UTC)
     at = before + dt.timedelta(hours=1)
     # doors 0, 3 stay where they are; 1 moves A -> B, 4 moves B -> A, 5 joins A, 2 joins B.
     moves = [(doors[0].id, a.id), (doors[1].id, b.id), (doors[2].id, b.id),
