@@ -159,10 +159,8 @@ def run_case(name: str, n: int, target: int, sample: int, seed: int) -> dict:
     result = cut_turfs(coords, target, group_ids=groups)
     t_cut = time.perf_counter() - t0
     labels = result.labels
-    members = np.argsort(labels, kind="stable")
-    bounds = np.cumsum(np.bincount(labels))
     t0 = time.perf_counter()
-    turfs = np.split(members, bounds[:-1])
+    turfs = result.doors_by_turf()
     orders = walk_orders(coords, turfs, keys)  # as a cut job routes: over the cores
     t_route = time.perf_counter() - t0
     walked = sum(path_length_m(coords[idx], order) for idx, order in zip(turfs, orders))

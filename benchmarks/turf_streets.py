@@ -193,9 +193,7 @@ def pipeline(net, match, coords, group_ids, units, target, workers):
     cut = cut_by_faces(net, match, target, group_ids).cut
     t_cut = time.perf_counter() - t0
     sd = StreetDistances(net, match)
-    order = np.argsort(cut.labels, kind="stable")
-    bounds = np.searchsorted(cut.labels[order], np.arange(cut.n_turfs + 1))
-    turfs = [order[bounds[k]:bounds[k + 1]] for k in range(cut.n_turfs)]
+    turfs = cut.doors_by_turf()
     t0 = time.perf_counter()
     km = sum(r.length_m for r in route_turfs(sd, turfs, coords, group_ids, units,
                                                workers=workers)) / 1000

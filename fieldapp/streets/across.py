@@ -171,11 +171,6 @@ def _merge_small(labels: np.ndarray, size: np.ndarray, edges: np.ndarray, lo: in
         size[t] = 0.0
 
 
-def _excess(size: np.ndarray, lo: int, hi: int) -> float:
-    """Doors outside the bounds, summed over turfs."""
-    return float(np.maximum(lo - size, 0).sum() + np.maximum(size - hi, 0).sum())
-
-
 def _wander(part: np.ndarray, weight: np.ndarray, edges: np.ndarray, k: int, lo: int,
             hi: int, steps: int = WANDER_STEPS) -> np.ndarray:
     """Random single-face moves between touching parts, annealed: a move adding doors outside
@@ -191,12 +186,13 @@ def _wander(part: np.ndarray, weight: np.ndarray, edges: np.ndarray, k: int, lo:
         nbr[b].append(a)
     size = np.bincount(part, weight, minlength=k).astype(float).tolist()
     rng = np.random.default_rng(0)
-    cur = _excess(np.asarray(size), lo, hi)
-    best, best_part = cur, part.copy()
-    chance = rng.random(steps)
 
     def out(s: float) -> float:  # one turf's doors outside the bounds
         return max(lo - s, 0.0) + max(s - hi, 0.0)
+
+    cur = sum(out(s) for s in size)
+    best, best_part = cur, part.copy()
+    chance = rng.random(steps)
 
     for step, f in enumerate(rng.integers(0, n, steps).tolist()):
         if best == 0:

@@ -135,24 +135,22 @@ def cut_by_faces(net: StreetNetwork, match: Matches, target: int = 50,
     fits = [_fits(w, lo, hi) for w in np.bincount(region[region >= 0], weight[region >= 0])]
     pocket = ~np.array([*fits, True])[region]  # (region -1 indexes the last entry)
     whole = inside & pocket[edges[:, 0]]
-    tasks, reasons = [], []
+    areas, tasks = [], []
     for a in np.unique(area[(weight > 0) & ~big]):
         members = np.flatnonzero(area == a)
         k, reason = _turf_count(float(weight[members].sum()), target, lo, hi)
         sub_e, sub_w, sub_whole = _sub_edges(edges[ok], members, inside[ok], whole[ok])
-        tasks.append((members, (pts[members], weight[members], sub_e, sub_w, k, lo, hi,
-                                sub_whole)))
-        reasons.append(reason)
+        areas.append((members, k, reason))
+        tasks.append((pts[members], weight[members], sub_e, sub_w, k, lo, hi, sub_whole))
     # Areas are cut independently: over the cores when the cut is big (1,000,000 doors: two
     # areas of ~5,000 turfs and four of ~2,500 take most of the time).
     workers = workers_default() if workers is None else workers
-    subs = fork_map(_split_task, [t[1] for t in tasks],
-                    workers if n >= PARALLEL_MIN_DOORS else 1,
-                    weights=[len(t[0]) for t in tasks])
-    for (members, args), reason, sub in zip(tasks, reasons, subs):
+    subs = fork_map(_split_task, tasks, workers if n >= PARALLEL_MIN_DOORS else 1,
+                    weights=[len(members) for members, _, _ in areas])
+    for (members, k, reason), sub in zip(areas, subs):
         face_label[members] = sub + nxt
         if reason:
-            for j in range(args[4]):
+            for j in range(k):
                 notes[nxt + j] = reason
         nxt += int(sub.max()) + 1
     # Turfs left out of bounds get a wider search; across a barrier only into or out of a

@@ -74,12 +74,14 @@ def match_doors(net: StreetNetwork, coords: np.ndarray,
     pts = shapely.points(xy)
     lines = np.array(net.seg_lines, dtype=object)
     tree = shapely.STRtree(lines)
-    near = tree.query_nearest(pts, all_matches=False, return_distance=False)
+    near, near_m = tree.query_nearest(pts, all_matches=False, return_distance=True)
     seg = np.empty(n, np.int64)
     seg[near[0]] = near[1]
+    gap = np.empty(n)
+    gap[near[0]] = near_m
     by_name = np.zeros(n, bool)
     if streets is not None:
-        _by_name(net, tree, lines, pts, streets, numbers, seg, by_name)
+        _by_name(net, tree, lines, pts, streets, numbers, seg, gap, by_name)
     along = shapely.line_locate_point(lines[seg], pts)
     on = shapely.line_interpolate_point(lines[seg], along)
     dist = shapely.distance(pts, on)
@@ -100,7 +102,7 @@ def match_doors(net: StreetNetwork, coords: np.ndarray,
 
 def _by_name(net: StreetNetwork, tree, lines: np.ndarray, pts: np.ndarray,
              streets: list[str | None], numbers: list[int | None] | None,
-             seg: np.ndarray, by_name: np.ndarray) -> None:
+             seg: np.ndarray, gap: np.ndarray, by_name: np.ndarray) -> None:
     """Among segments within NAME_RADIUS_M of each door, the nearest of the door's street
     (with address ranges, one whose range holds its number first): written into `seg` and
     `by_name`. All doors at once: a million doors have ~5 million segments near them."""
@@ -114,8 +116,7 @@ def _by_name(net: StreetNetwork, tree, lines: np.ndarray, pts: np.ndarray,
     num = (np.array([np.nan if x is None else float(x) for x in numbers]) if ranged
            else None)
     # The nearest segment is the answer when it is of the door's street, close enough, and
-    # (with ranges) holds the door's number: no search around those doors.
-    gap = shapely.distance(pts, lines[seg])
+    # (with ranges) holds the door's number (gap: its distance): no search around those doors.
     done = (door_key > 0) & (seg_key[seg] == door_key) & (gap <= NAME_RADIUS_M)
     if ranged:
         done &= _in_ranges(net.seg_ranges[seg], num)

@@ -9,13 +9,11 @@ not depend on the number of workers. Small cuts, or a platform without ``fork``,
 """
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
-from fieldapp.forked import can_fork, workers_default
+from fieldapp.forked import can_fork, fork_map, workers_default
 from fieldapp.streets.distance import StreetDistances
 from fieldapp.streets.routing import Route, _line, route_compact, route_of
 
@@ -49,11 +47,9 @@ def _parallel(sd, turfs, coords, group_ids, units, workers, polyline) -> Iterato
                 polyline=polyline)
     chunks = [(i, min(i + CHUNK_TURFS, len(turfs))) for i in range(0, len(turfs), CHUNK_TURFS)]
     try:
-        ctx = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-            for batch in pool.map(_route_chunk, chunks):
-                for compact in batch:
-                    yield route_of(*compact)
+        for batch in fork_map(_route_chunk, chunks, workers):
+            for compact in batch:
+                yield route_of(*compact)
     finally:
         _job.clear()
 

@@ -65,10 +65,7 @@ class StreetPlan:
         members = np.asarray(members)
         if self.cut is not None and len(members):
             if self._routes is None:
-                labels = np.asarray(self.cut.labels)
-                order = np.argsort(labels, kind="stable")
-                bounds = np.searchsorted(labels[order], np.arange(self.cut.n_turfs + 1))
-                turfs = [order[bounds[k]:bounds[k + 1]] for k in range(self.cut.n_turfs)]
+                turfs = self.cut.doors_by_turf()
                 routes = route_turfs(self.distances, turfs, self.coords, self.group_ids,
                                      self.units)
                 self._routes = {k: (turfs[k], r) for k, r in enumerate(routes)}

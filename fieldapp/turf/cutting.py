@@ -96,6 +96,13 @@ class CutResult:
         """Number of turfs."""
         return len(self.sizes)
 
+    def doors_by_turf(self) -> list[np.ndarray]:
+        """Each turf's door indices (ascending), in turf order."""
+        labels = np.asarray(self.labels)
+        order = np.argsort(labels, kind="stable")
+        bounds = np.searchsorted(labels[order], np.arange(self.n_turfs + 1))
+        return [order[bounds[k]:bounds[k + 1]] for k in range(self.n_turfs)]
+
     @property
     def warnings(self) -> list[str]:
         """Issues as sentences for people (1-based turf numbers, as named by the service)."""

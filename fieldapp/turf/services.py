@@ -177,19 +177,17 @@ def cut_race(db: Session, race: Race, target: int = 50, actor: User | None = Non
     clip = shape(race.district) if race.district else None
     boundaries = turf_boundaries(all_coords, all_labels, clip=clip, others=plan.stay_coords)
     streets = [r.street_key for r in rows]
-    by_turf = np.argsort(labels, kind="stable")
-    bounds = np.searchsorted(labels[by_turf], np.arange(turf_count + 1))
-    turfs = [by_turf[bounds[k]:bounds[k + 1]] for k in range(turf_count)]
+    doors_of = result.doors_by_turf()
     routes = []
     if street:
-        for index, members in enumerate(turfs):
+        for index, members in enumerate(doors_of):
             routes.append((members, *street.route(members)))
             if progress:
                 progress(index + 1, turf_count)
     else:  # over the cores for a big cut
-        orders = walk_orders(coords, turfs, streets, progress=progress)
+        orders = walk_orders(coords, doors_of, streets, progress=progress)
         routes = [(members, *_line(coords[members], order))
-                  for members, order in zip(turfs, orders)]
+                  for members, order in zip(doors_of, orders)]
     for turf in plan.retire:
         retire_turf(db, turf)
         summary.archived += 1
