@@ -110,6 +110,10 @@ def bulk_action(race_id: int):
 def _confirm(race, turfs: list[Turf], action: str, ending: list[bulk.Ending]):
     """The question asked before a take-back or an archive, naming what ends."""
     verb = gettext("Take back") if action == "take_back" else gettext("Archive")
+    if not wants_json():  # the page words its own question, with the endings listed
+        return render_template("turf/list_confirm.html", race=race, turfs=turfs, action=action,
+                               verb=verb, endings=ending, button=EmptyForm(),
+                               back=_back(race.id))
     lines = [e.describe() for e in ending]
     question = (ngettext("%(verb)s %(num)s turf?", "%(verb)s %(num)s turfs?", len(turfs), verb=verb)
                 + " "
@@ -118,11 +122,7 @@ def _confirm(race, turfs: list[Turf], action: str, ending: list[bulk.Ending]):
                    if lines else gettext("No volunteer holds them."))
                 + " " + (gettext("Their doors become free for another cut; knocks are kept.")
                          if action == "archive" else gettext("Knocks already logged are kept.")))
-    if wants_json():
-        return jsonify({"confirm": question}), 409
-    return render_template("turf/list_confirm.html", race=race, turfs=turfs, action=action,
-                           verb=verb, question=question, endings=ending, button=EmptyForm(),
-                           back=_back(race.id))
+    return jsonify({"confirm": question}), 409
 
 
 @bp.route("/races/<int:race_id>/turfs/sheets")

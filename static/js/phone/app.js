@@ -60,9 +60,6 @@
     drawAttention(state.attention || []);
   }
 
-  /** The held list: knocks the server holds for review ("sent for review", may be dismissed)
-   *  and knocks set aside on this phone (refused or failing: "Send for review", no dismiss,
-   *  since this phone holds their only copy). */
   /** Why the phone set an item aside after failing to send it, in the volunteer's language. */
   function failedReason(item) {
     if (item.status !== "failed" || !item.failures) return "";
@@ -71,6 +68,9 @@
               "The server failed on it {n} times (error {error}).", { n: item.failures, error: error });
   }
 
+  /** The held list: knocks the server holds for review ("sent for review", may be dismissed)
+   *  and knocks set aside on this phone (refused or failing: "Send for review", no dismiss,
+   *  since this phone holds their only copy). */
   function drawAttention(items) {
     var box = $("attention");
     if (!box) return;
